@@ -1,0 +1,66 @@
+import { stat } from "node:fs/promises";
+import { dirname, relative, resolve, sep } from "node:path";
+import { pathToFileURL } from "node:url";
+import { DEFAULT_IMPORT_LIMITS, type SluiceRecord, scanListing, sidecarKeysFor, defaultsKeysFor } from "@sluice/core";
+import { UsageError } from "./errors";
+import { createFolderReader } from "./folder-reader";
+import { describeFsError, loadSchema, loadSuffixes } from "./load-inputs";
+import { parseUrlBase } from "./url-base";
+
+/** Options of `sluice inspect` on a local file. */
+export interface InspectOptions {
+  file: string;
+  root: string | undefined;
+  urlBase: string | undefined;
+  suffixes: string[] | undefined;
+  schemaFile: string | undefined;
+  emitTextPdfMetadata: boolean;
+}
+
+/** Derives the record of one local file, with its sidecar and the defaults of its folders up to `root`. */
+export async function inspectFile(options: InspectOptions): Promise<SluiceRecord> {
+  const file = resolve(options.file);
+  const info = await stat(file).catch((error: unknown) => {
+    throw new UsageError(`cannot inspect ${options.file}: ${describeFsError(error)}`);
+  });
+  if (!info.isFile()) throw new UsageError(`${options.file} is not a file`);
+  const root = resolve(options.root ?? defaultRoot(file));
+  const key = relative(root, file).split(sep).join("/");
+  if (key.startsWith("../")) throw new UsageError(`${options.file} is not under --root ${root}`);
+  const suffixes = loadSuffixes(options.suffixes);
+  const mapping =
+    options.urlBase === undefined
+      ? { bucket: "local", keyPrefix: "", objectUrlOf: (k: string) => pathToFileURL(resolve(root, k)).href }
+      : parseUrlBase(options.urlBase, root);
+  const candidates = [...sidecarKeysFor(key, suffixes), ...defaultsKeysFor(key)];
+  const keys = [key, ...(await existing(root, candidates))];
+  const result = await scanListing({
+    bucket: mapping.bucket,
+    keys: keys.map((k) => mapping.keyPrefix + k),
+    reader: createFolderReader(root, mapping.keyPrefix),
+    objectUrlOf: (k) => mapping.objectUrlOf(k.slice(mapping.keyPrefix.length)),
+    suffixes,
+    schema: await loadSchema(options.schemaFile),
+    emitTextPdfMetadata: options.emitTextPdfMetadata,
+    limits: DEFAULT_IMPORT_LIMITS,
+    now: () => new Date().toISOString(),
+  });
+  const record = result.records.find((r) => r.key === mapping.keyPrefix + key);
+  if (!record) throw new UsageError(`${options.file} is itself a sidecar or a defaults file, not a data object`);
+  return record;
+}
+
+/** The current directory when the file is under it, else the file's own folder. */
+function defaultRoot(file: string): string {
+  const cwd = process.cwd();
+  return file.startsWith(cwd + sep) ? cwd : dirname(file);
+}
+
+async function existing(root: string, keys: string[]): Promise<string[]> {
+  const found: string[] = [];
+  for (const key of keys) {
+    const isFile = await stat(resolve(root, ...key.split("/"))).then((s) => s.isFile(), () => false);
+    if (isFile) found.push(key);
+  }
+  return found;
+}

@@ -1,0 +1,133 @@
+import { writeFile } from "node:fs/promises";
+import { parseArgs } from "node:util";
+import { UsageError } from "./errors";
+import { inspectFile } from "./inspect";
+import { scanFolder } from "./scan";
+
+const USAGE = `usage:
+  sluice scan DIR --url-base URL [--sidecar-suffix S]... [--schema FILE] [--out FILE]
+              [--max-entries N] [--max-videos N] [--max-bytes N]
+  sluice inspect FILE [--root DIR] [--url-base URL] [--sidecar-suffix S]... [--schema FILE]`;
+
+/** Runs the `sluice` command with its arguments and returns the exit code. */
+export async function main(argv: string[], io: CliIo = processIo()): Promise<number> {
+  try {
+    const [command, ...rest] = argv;
+    if (command === "scan") return await runScan(rest, io);
+    if (command === "inspect") return await runInspect(rest, io);
+    if (command === undefined || command === "help" || command === "--help" || command === "-h") {
+      io.stdout(`${USAGE}\n`);
+      return command === undefined ? 2 : 0;
+    }
+    throw new UsageError(`unknown command "${command}"\n${USAGE}`);
+  } catch (error) {
+    if (error instanceof UsageError) {
+      io.stderr(`sluice: ${error.message}\n`);
+      return 2;
+    }
+    const message = error instanceof Error ? error.message : String(error);
+    io.stderr(`sluice: unexpected error: ${message}\n`);
+    return 1;
+  }
+}
+
+/** Where the CLI writes; tests pass their own. */
+export interface CliIo {
+  stdout(text: string): void;
+  stderr(text: string): void;
+  env: Record<string, string | undefined>;
+  isTTY: boolean;
+}
+
+function processIo(): CliIo {
+  return {
+    stdout: (text) => process.stdout.write(text),
+    stderr: (text) => process.stderr.write(text),
+    env: process.env,
+    isTTY: process.stderr.isTTY === true,
+  };
+}
+
+const COMMON_OPTIONS = {
+  "url-base": { type: "string" },
+  "sidecar-suffix": { type: "string", multiple: true },
+  schema: { type: "string" },
+} as const;
+
+function parse<T extends Parameters<typeof parseArgs>[0]["options"]>(args: string[], options: T) {
+  try {
+    return parseArgs({ args, options, allowPositionals: true, strict: true });
+  } catch (error) {
+    throw new UsageError(error instanceof Error ? error.message : String(error));
+  }
+}
+
+async function runScan(args: string[], io: CliIo): Promise<number> {
+  const { values, positionals } = parse(args, {
+    ...COMMON_OPTIONS,
+    out: { type: "string" },
+    "max-entries": { type: "string" },
+    "max-videos": { type: "string" },
+    "max-bytes": { type: "string" },
+  });
+  const [dir, ...extra] = positionals;
+  if (dir === undefined || extra.length > 0) throw new UsageError(`scan takes one folder\n${USAGE}`);
+  if (dir.startsWith("s3://")) throw new UsageError("s3:// sources need the AWS adapters, which come later");
+  const result = await scanFolder(
+    {
+      dir,
+      urlBase: values["url-base"],
+      suffixes: values["sidecar-suffix"],
+      schemaFile: values.schema,
+      limits: {
+        maxEntries: positiveInt(values["max-entries"], "--max-entries"),
+        maxVideos: positiveInt(values["max-videos"], "--max-videos"),
+        maxBytes: positiveInt(values["max-bytes"], "--max-bytes"),
+      },
+      emitTextPdfMetadata: io.env.EMIT_TEXT_PDF_METADATA === "1",
+    },
+    io,
+  );
+  const out = values.out;
+  if (out === undefined) {
+    if (result.texts.length > 1) {
+      throw new UsageError(`the import splits into ${result.texts.length} files; pass --out FILE to write them`);
+    }
+    io.stdout(result.texts[0] ?? "");
+  } else {
+    const names = result.texts.length === 1 ? [out] : result.texts.map((_, i) => partName(out, i + 1));
+    await Promise.all(result.texts.map((text, i) => writeFile(names[i] ?? out, text)));
+    io.stderr(`wrote ${names.join(", ")}\n`);
+  }
+  return 0;
+}
+
+async function runInspect(args: string[], io: CliIo): Promise<number> {
+  const { values, positionals } = parse(args, { ...COMMON_OPTIONS, root: { type: "string" } });
+  const [file, ...extra] = positionals;
+  if (file === undefined || extra.length > 0) throw new UsageError(`inspect takes one file\n${USAGE}`);
+  if (file.startsWith("s3://")) throw new UsageError("s3:// sources need the AWS adapters, which come later");
+  const record = await inspectFile({
+    file,
+    root: values.root,
+    urlBase: values["url-base"],
+    suffixes: values["sidecar-suffix"],
+    schemaFile: values.schema,
+    emitTextPdfMetadata: io.env.EMIT_TEXT_PDF_METADATA === "1",
+  });
+  io.stdout(`${JSON.stringify(record, null, 2)}\n`);
+  return 0;
+}
+
+function positiveInt(value: string | undefined, flag: string): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n <= 0) throw new UsageError(`${flag} must be a positive integer, got "${value}"`);
+  return n;
+}
+
+/** `imports.json` → `imports.part2.json`. */
+function partName(out: string, part: number): string {
+  const dot = out.lastIndexOf(".");
+  return dot > out.lastIndexOf("/") ? `${out.slice(0, dot)}.part${part}${out.slice(dot)}` : `${out}.part${part}`;
+}

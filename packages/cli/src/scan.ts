@@ -1,0 +1,60 @@
+import { stat } from "node:fs/promises";
+import { DEFAULT_IMPORT_LIMITS, type ImportLimits, type ScanResult, scanListing, serializeImportFile } from "@sluice/core";
+import { UsageError } from "./errors";
+import { createFolderReader } from "./folder-reader";
+import { describeFsError, loadSchema, loadSuffixes } from "./load-inputs";
+import type { CliIo } from "./main";
+import { createProgress } from "./progress";
+import { parseUrlBase } from "./url-base";
+import { walkFolder } from "./walk-folder";
+
+/** Options of `sluice scan` on a local folder. */
+export interface ScanFolderOptions {
+  dir: string;
+  urlBase: string | undefined;
+  suffixes: string[] | undefined;
+  schemaFile: string | undefined;
+  limits: Partial<ImportLimits>;
+  emitTextPdfMetadata: boolean;
+}
+
+/** Scans a folder: every left-out object is named on stderr; returns the import files as text. */
+export async function scanFolder(
+  options: ScanFolderOptions,
+  io: CliIo,
+): Promise<ScanResult & { texts: string[] }> {
+  const info = await stat(options.dir).catch((error: unknown) => {
+    throw new UsageError(`cannot scan ${options.dir}: ${describeFsError(error)}`);
+  });
+  if (!info.isDirectory()) throw new UsageError(`${options.dir} is not a folder`);
+  const mapping = parseUrlBase(options.urlBase, options.dir);
+  const suffixes = loadSuffixes(options.suffixes);
+  const schema = await loadSchema(options.schemaFile);
+  const files = await walkFolder(options.dir);
+  const progress = createProgress(files.length, process.stderr);
+  const limits = { ...DEFAULT_IMPORT_LIMITS, ...definedOnly(options.limits) };
+  const result = await scanListing({
+    bucket: mapping.bucket,
+    keys: files.map((f) => mapping.keyPrefix + f.key),
+    reader: createFolderReader(options.dir, mapping.keyPrefix),
+    objectUrlOf: (key) => mapping.objectUrlOf(key.slice(mapping.keyPrefix.length)),
+    suffixes,
+    schema,
+    emitTextPdfMetadata: options.emitTextPdfMetadata,
+    limits,
+    now: () => new Date().toISOString(),
+    onProgress: (key) => progress.tick(key),
+  });
+  progress.done();
+  for (const left of result.leftOut) io.stderr(`left out (${left.status}) ${left.key}: ${left.reason}\n`);
+  for (const note of result.notes) io.stderr(`note: ${note}\n`);
+  const entries = result.files.reduce((n, f) => n + f.keys.length, 0);
+  io.stderr(
+    `scanned ${result.records.length} objects: ${entries} entries in ${result.files.length} file(s), ${result.leftOut.length} left out\n`,
+  );
+  return { ...result, texts: result.files.map((f) => serializeImportFile(f.file)) };
+}
+
+function definedOnly(limits: Partial<ImportLimits>): Partial<ImportLimits> {
+  return Object.fromEntries(Object.entries(limits).filter(([, v]) => v !== undefined));
+}

@@ -1,0 +1,144 @@
+import type { ByteSource } from "./byte-source";
+import { unitTypeOf } from "./data-type";
+import { buildImportEntry } from "./import-entry";
+import { HEAD_BYTES, inferDataType, type TypeInference } from "./infer-type";
+import { type Issue, issue } from "./issues";
+import type { JsonObject } from "./json";
+import type { MediaMetadata } from "./media-metadata";
+import { mergeMetadata } from "./merge-metadata";
+import type { MetadataSchema } from "./metadata-schema";
+import type { SluiceRecord } from "./record";
+import { chooseSidecar, MAX_SIDECAR_BYTES, parseDefaults, parseSidecar } from "./sidecar";
+import { titleFor } from "./title";
+import { validateClientMetadata } from "./validate-metadata";
+
+/** An object as storage describes it. */
+export interface ObjectRef {
+  bucket: string;
+  key: string;
+  objectUrl: string;
+  etag?: string | null;
+  versionId?: string | null;
+  contentType?: string | null;
+}
+
+/** A JSON file that contributes metadata: a sidecar or a `_defaults.json`. */
+export interface MetadataFile {
+  key: string;
+  source: ByteSource;
+}
+
+/** Measures technical metadata of a typed object (the probes); the default measures size only. */
+export type Probe = (source: ByteSource, type: Extract<TypeInference, { ok: true }>) => Promise<MediaMetadata>;
+
+/** Everything `deriveRecord` needs, I/O included, so that the function itself stays pure. */
+export interface DeriveRecordInput {
+  ref: ObjectRef;
+  source: ByteSource;
+  /** Sidecars that exist for this object, with the suffix each was found under. */
+  sidecars: (MetadataFile & { suffix: string })[];
+  /** Folder defaults that apply, from the bucket root down to the object's folder. */
+  defaults: MetadataFile[];
+  /** A layer written through the API, above the sidecar. */
+  apiLayer?: JsonObject | null;
+  schema: MetadataSchema | null;
+  suffixes: readonly string[];
+  emitTextPdfMetadata: boolean;
+  probe?: Probe;
+  /** ISO 8601 time of the derivation, from the caller's clock. */
+  now: string;
+}
+
+const measureSize: Probe = async (source, type) => ({ fileSize: source.size, mimeType: type.mimeType });
+
+/** Types, probes and pairs one data object with its metadata, and returns its record. */
+export async function deriveRecord(input: DeriveRecordInput): Promise<SluiceRecord> {
+  const { ref } = input;
+  const errors: Issue[] = [];
+  const warnings: Issue[] = [];
+  const base: SluiceRecord = {
+    bucket: ref.bucket,
+    key: ref.key,
+    objectUrl: ref.objectUrl,
+    dataType: null,
+    status: "ready",
+    title: titleFor(ref.key),
+    clientMetadata: {},
+    provenance: {},
+    mediaMetadata: null,
+    sidecarKey: null,
+    etag: ref.etag ?? null,
+    versionId: ref.versionId ?? null,
+    errors,
+    warnings,
+    updatedAt: input.now,
+    importEntry: null,
+    export: { state: "pending" },
+  };
+
+  const head = await input.source.read(0, HEAD_BYTES);
+  const type = await inferDataType({ head, key: ref.key, contentType: ref.contentType ?? null });
+  if (!type.ok) {
+    errors.push(issue(type.code, type.reason));
+    return { ...base, status: "skipped", export: { state: "held" } };
+  }
+  warnings.push(...type.warnings);
+  const mediaMetadata = await (input.probe ?? measureSize)(input.source, type);
+  const record: SluiceRecord = { ...base, dataType: type.dataType, mediaMetadata };
+
+  const layers: { source: string; metadata: JsonObject }[] = [];
+  for (const file of input.defaults) {
+    const parsed = parseDefaults(await readJsonFile(file), file.key);
+    if (!parsed.ok) errors.push(parsed.error);
+    else {
+      warnings.push(...parsed.warnings);
+      layers.push({ source: file.key, metadata: parsed.clientMetadata });
+    }
+  }
+  const chosen = chooseSidecar(input.sidecars, input.suffixes);
+  warnings.push(...chosen.warnings);
+  if (chosen.sidecar) {
+    const file = chosen.sidecar;
+    record.sidecarKey = file.key;
+    const parsed = parseSidecar(await readJsonFile(file), file.key);
+    if (!parsed.ok) errors.push(parsed.error);
+    else {
+      warnings.push(...parsed.warnings);
+      layers.push({ source: file.key, metadata: parsed.clientMetadata });
+      if (parsed.title !== undefined) record.title = parsed.title;
+    }
+  }
+  if (input.apiLayer) layers.push({ source: "api", metadata: input.apiLayer });
+
+  const merged = mergeMetadata(layers);
+  record.clientMetadata = merged.clientMetadata;
+  record.provenance = merged.provenance;
+  const validation = validateClientMetadata(merged.clientMetadata, input.schema);
+  errors.push(...validation.errors.map(({ code, message, path }) => issue(code, message, path)));
+  warnings.push(...validation.warnings);
+  if (record.title.length > 300) {
+    errors.push(issue("title-too-long", `title has ${record.title.length} characters; Encord allows 300`));
+  }
+
+  const built = buildImportEntry(
+    {
+      unitType: unitTypeOf(type.dataType),
+      title: record.title,
+      clientMetadata: record.clientMetadata,
+      objectUrl: ref.objectUrl,
+      media: mediaMetadata,
+    },
+    { emitTextPdfMetadata: input.emitTextPdfMetadata },
+  );
+  if (built.omitted.length > 0) {
+    record.mediaMetadata = { ...mediaMetadata, omitted: [...(mediaMetadata.omitted ?? []), ...built.omitted] };
+  }
+  if (errors.length > 0) return { ...record, status: "invalid", export: { state: "held" } };
+  return { ...record, importEntry: built.entry };
+}
+
+/** Reads a metadata file whole, or an empty array past the limit (the parser reports the size). */
+async function readJsonFile(file: MetadataFile): Promise<Uint8Array> {
+  if (file.source.size > MAX_SIDECAR_BYTES) return new Uint8Array(file.source.size);
+  return file.source.read(0, file.source.size);
+}

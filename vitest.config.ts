@@ -1,0 +1,10 @@
+import { defineConfig } from "vitest/config";
+
+export default defineConfig({
+  test: {
+    include: ["test/**/*.test.ts"],
+    // s3rver's paginated ListObjectsV2 uses DES for continuation tokens (toolchain.md §3.2).
+    execArgv: ["--openssl-legacy-provider"],
+    testTimeout: 20_000,
+  },
+});
