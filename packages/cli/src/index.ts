@@ -1,3 +1,3 @@
-export { main } from "./main";
 export { createFileByteSource, type FileByteSource } from "./file-byte-source";
 export { createFolderReader } from "./folder-reader";
+export { main } from "./main";

@@ -1,7 +1,13 @@
 import { stat } from "node:fs/promises";
 import { dirname, relative, resolve, sep } from "node:path";
 import { pathToFileURL } from "node:url";
-import { DEFAULT_IMPORT_LIMITS, type SluiceRecord, scanListing, sidecarKeysFor, defaultsKeysFor } from "@sluice/core";
+import {
+  DEFAULT_IMPORT_LIMITS,
+  defaultsKeysFor,
+  type SluiceRecord,
+  scanListing,
+  sidecarKeysFor,
+} from "@sluice/core";
 import { UsageError } from "./errors";
 import { createFolderReader } from "./folder-reader";
 import { describeFsError, loadSchema, loadSuffixes } from "./load-inputs";
@@ -46,7 +52,8 @@ export async function inspectFile(options: InspectOptions): Promise<SluiceRecord
     now: () => new Date().toISOString(),
   });
   const record = result.records.find((r) => r.key === mapping.keyPrefix + key);
-  if (!record) throw new UsageError(`${options.file} is itself a sidecar or a defaults file, not a data object`);
+  if (!record)
+    throw new UsageError(`${options.file} is itself a sidecar or a defaults file, not a data object`);
   return record;
 }
 
@@ -59,7 +66,10 @@ function defaultRoot(file: string): string {
 async function existing(root: string, keys: string[]): Promise<string[]> {
   const found: string[] = [];
   for (const key of keys) {
-    const isFile = await stat(resolve(root, ...key.split("/"))).then((s) => s.isFile(), () => false);
+    const isFile = await stat(resolve(root, ...key.split("/"))).then(
+      (s) => s.isFile(),
+      () => false,
+    );
     if (isFile) found.push(key);
   }
   return found;

@@ -1,5 +1,10 @@
 import { readFile } from "node:fs/promises";
-import { DEFAULT_SIDECAR_SUFFIXES, type MetadataSchema, parseMetadataSchema, parseSidecarSuffixes } from "@sluice/core";
+import {
+  DEFAULT_SIDECAR_SUFFIXES,
+  type MetadataSchema,
+  parseMetadataSchema,
+  parseSidecarSuffixes,
+} from "@sluice/core";
 import { UsageError } from "./errors";
 
 /** Reads and checks a `--schema` file; every problem becomes one line of a UsageError. */
@@ -15,7 +20,9 @@ export async function loadSchema(file: string | undefined): Promise<MetadataSche
   try {
     json = JSON.parse(text);
   } catch (error) {
-    throw new UsageError(`schema ${file} is not JSON: ${error instanceof Error ? error.message : String(error)}`);
+    throw new UsageError(
+      `schema ${file} is not JSON: ${error instanceof Error ? error.message : String(error)}`,
+    );
   }
   const parsed = parseMetadataSchema(json);
   if (!parsed.ok) {

@@ -54,22 +54,26 @@ const COMMON_OPTIONS = {
   schema: { type: "string" },
 } as const;
 
-function parse<T extends Parameters<typeof parseArgs>[0]["options"]>(args: string[], options: T) {
+/** Runs an argument parser, turning its complaints into a UsageError. */
+function parseOrExplain<T>(run: () => T): T {
   try {
-    return parseArgs({ args, options, allowPositionals: true, strict: true });
+    return run();
   } catch (error) {
     throw new UsageError(error instanceof Error ? error.message : String(error));
   }
 }
 
 async function runScan(args: string[], io: CliIo): Promise<number> {
-  const { values, positionals } = parse(args, {
+  const options = {
     ...COMMON_OPTIONS,
     out: { type: "string" },
     "max-entries": { type: "string" },
     "max-videos": { type: "string" },
     "max-bytes": { type: "string" },
-  });
+  } as const;
+  const { values, positionals } = parseOrExplain(() =>
+    parseArgs({ args, options, allowPositionals: true, strict: true }),
+  );
   const [dir, ...extra] = positionals;
   if (dir === undefined || extra.length > 0) throw new UsageError(`scan takes one folder\n${USAGE}`);
   if (dir.startsWith("s3://")) throw new UsageError("s3:// sources need the AWS adapters, which come later");
@@ -91,7 +95,9 @@ async function runScan(args: string[], io: CliIo): Promise<number> {
   const out = values.out;
   if (out === undefined) {
     if (result.texts.length > 1) {
-      throw new UsageError(`the import splits into ${result.texts.length} files; pass --out FILE to write them`);
+      throw new UsageError(
+        `the import splits into ${result.texts.length} files; pass --out FILE to write them`,
+      );
     }
     io.stdout(result.texts[0] ?? "");
   } else {
@@ -103,7 +109,10 @@ async function runScan(args: string[], io: CliIo): Promise<number> {
 }
 
 async function runInspect(args: string[], io: CliIo): Promise<number> {
-  const { values, positionals } = parse(args, { ...COMMON_OPTIONS, root: { type: "string" } });
+  const options = { ...COMMON_OPTIONS, root: { type: "string" } } as const;
+  const { values, positionals } = parseOrExplain(() =>
+    parseArgs({ args, options, allowPositionals: true, strict: true }),
+  );
   const [file, ...extra] = positionals;
   if (file === undefined || extra.length > 0) throw new UsageError(`inspect takes one file\n${USAGE}`);
   if (file.startsWith("s3://")) throw new UsageError("s3:// sources need the AWS adapters, which come later");
@@ -122,12 +131,15 @@ async function runInspect(args: string[], io: CliIo): Promise<number> {
 function positiveInt(value: string | undefined, flag: string): number | undefined {
   if (value === undefined) return undefined;
   const n = Number(value);
-  if (!Number.isInteger(n) || n <= 0) throw new UsageError(`${flag} must be a positive integer, got "${value}"`);
+  if (!Number.isInteger(n) || n <= 0)
+    throw new UsageError(`${flag} must be a positive integer, got "${value}"`);
   return n;
 }
 
 /** `imports.json` → `imports.part2.json`. */
 function partName(out: string, part: number): string {
   const dot = out.lastIndexOf(".");
-  return dot > out.lastIndexOf("/") ? `${out.slice(0, dot)}.part${part}${out.slice(dot)}` : `${out}.part${part}`;
+  return dot > out.lastIndexOf("/")
+    ? `${out.slice(0, dot)}.part${part}${out.slice(dot)}`
+    : `${out}.part${part}`;
 }

@@ -1,5 +1,11 @@
 import { stat } from "node:fs/promises";
-import { DEFAULT_IMPORT_LIMITS, type ImportLimits, type ScanResult, scanListing, serializeImportFile } from "@sluice/core";
+import {
+  DEFAULT_IMPORT_LIMITS,
+  type ImportLimits,
+  type ScanResult,
+  scanListing,
+  serializeImportFile,
+} from "@sluice/core";
 import { UsageError } from "./errors";
 import { createFolderReader } from "./folder-reader";
 import { describeFsError, loadSchema, loadSuffixes } from "./load-inputs";

@@ -17,7 +17,9 @@ const PATH_STYLE_HOST = /^s3(?:[.-][a-z0-9-]+)?\.amazonaws\.com$/;
 /** Reads `--url-base`: the bucket and key prefix it names, and how a local key becomes its URL. */
 export function parseUrlBase(urlBase: string | undefined, dir: string): UrlMapping {
   if (urlBase === undefined) {
-    throw new UsageError("--url-base URL is required: object URLs are built from it (e.g. https://BUCKET.s3.REGION.amazonaws.com/)");
+    throw new UsageError(
+      "--url-base URL is required: object URLs are built from it (e.g. https://BUCKET.s3.REGION.amazonaws.com/)",
+    );
   }
   let url: URL;
   try {

@@ -1,40 +1,50 @@
 import { ENCORD_IMPORT_KEYS, type EncordImportKey, type UnitType } from "./data-type";
-import type { ImportFile } from "./import-format";
-import { issue } from "./issues";
-import type { SluiceRecord } from "./record";
-import { type ImportLimits, splitImportFiles } from "./split-imports";
+import { ImportEntrySchema, type ImportFile } from "./import-format";
+import { type Issue, issue } from "./issues";
 import { compareKeys } from "./plan-listing";
+import type { SluiceRecord } from "./record";
+import { type ImportLimits, type SplitEntry, splitImportFiles } from "./split-imports";
 
 /** Import files built from records, and the records as they stand after the build. */
 export interface BuiltImports {
   files: { file: ImportFile; keys: string[] }[];
-  /** The input records; those whose entry alone breaks the byte limit are now `invalid`. */
+  /** The input records; those whose entry breaks the format or the byte limit are now `invalid`. */
   records: SluiceRecord[];
 }
 
 /** Builds import files from the `ready` records, in key order, split at the limits. */
 export function buildImports(records: readonly SluiceRecord[], limits: ImportLimits): BuiltImports {
-  const ready = records
-    .filter((r) => r.status === "ready" && r.importEntry !== null && r.dataType !== null)
-    .sort((a, b) => compareKeys(a.key, b.key));
-  const entries = ready.flatMap((record) =>
-    record.importEntry && record.dataType
-      ? [{ id: record.key, importKey: importKeyOf(record.dataType), entry: record.importEntry }]
-      : [],
-  );
+  const failures = new Map<string, Issue>();
+  const entries: SplitEntry[] = [];
+  for (const record of [...records].sort((a, b) => compareKeys(a.key, b.key))) {
+    if (record.status !== "ready" || record.importEntry === null || record.dataType === null) continue;
+    // Entries come back from storage: parse them before they go into a file.
+    const parsed = ImportEntrySchema.safeParse({
+      importKey: importKeyOf(record.dataType),
+      entry: record.importEntry,
+    });
+    if (parsed.success) entries.push({ id: record.key, ...parsed.data });
+    else
+      failures.set(
+        record.key,
+        issue("invalid-import-entry", parsed.error.issues.map((i) => i.message).join("; ")),
+      );
+  }
   const { files, tooLarge } = splitImportFiles(entries, limits);
-  const oversize = new Map(tooLarge.map((t) => [t.id, t.bytes]));
+  for (const { id, bytes } of tooLarge) {
+    const message = `the import entry alone makes a ${bytes}-byte file; an import file holds at most ${limits.maxBytes}`;
+    failures.set(id, issue("entry-too-large", message));
+  }
   return {
     files: files.map(({ file, ids }) => ({ file, keys: ids })),
     records: records.map((record) => {
-      const bytes = oversize.get(record.key);
-      if (bytes === undefined) return record;
-      const message = `the import entry is ${bytes} bytes; an import file holds at most ${limits.maxBytes}`;
+      const failure = failures.get(record.key);
+      if (failure === undefined) return record;
       return {
         ...record,
         status: "invalid",
         importEntry: null,
-        errors: [...record.errors, issue("entry-too-large", message)],
+        errors: [...record.errors, failure],
         export: { state: "held" },
       };
     }),

@@ -1,6 +1,7 @@
 import type { ByteSource } from "./byte-source";
 import { unitTypeOf } from "./data-type";
 import { buildImportEntry } from "./import-entry";
+import { ImportEntrySchema } from "./import-format";
 import { HEAD_BYTES, inferDataType, type TypeInference } from "./infer-type";
 import { type Issue, issue } from "./issues";
 import type { JsonObject } from "./json";
@@ -29,7 +30,10 @@ export interface MetadataFile {
 }
 
 /** Measures technical metadata of a typed object (the probes); the default measures size only. */
-export type Probe = (source: ByteSource, type: Extract<TypeInference, { ok: true }>) => Promise<MediaMetadata>;
+export type Probe = (
+  source: ByteSource,
+  type: Extract<TypeInference, { ok: true }>,
+) => Promise<MediaMetadata>;
 
 /** Everything `deriveRecord` needs, I/O included, so that the function itself stays pure. */
 export interface DeriveRecordInput {
@@ -88,7 +92,10 @@ export async function deriveRecord(input: DeriveRecordInput): Promise<SluiceReco
 
   const layers: { source: string; metadata: JsonObject }[] = [];
   for (const file of input.defaults) {
-    const parsed = parseDefaults(await readJsonFile(file), file.key);
+    const parsed =
+      file.source.size > MAX_SIDECAR_BYTES
+        ? tooLarge(file, "defaults")
+        : parseDefaults(await readAll(file), file.key);
     if (!parsed.ok) errors.push(parsed.error);
     else {
       warnings.push(...parsed.warnings);
@@ -100,7 +107,10 @@ export async function deriveRecord(input: DeriveRecordInput): Promise<SluiceReco
   if (chosen.sidecar) {
     const file = chosen.sidecar;
     record.sidecarKey = file.key;
-    const parsed = parseSidecar(await readJsonFile(file), file.key);
+    const parsed =
+      file.source.size > MAX_SIDECAR_BYTES
+        ? tooLarge(file, "sidecar")
+        : parseSidecar(await readAll(file), file.key);
     if (!parsed.ok) errors.push(parsed.error);
     else {
       warnings.push(...parsed.warnings);
@@ -116,9 +126,6 @@ export async function deriveRecord(input: DeriveRecordInput): Promise<SluiceReco
   const validation = validateClientMetadata(merged.clientMetadata, input.schema);
   errors.push(...validation.errors.map(({ code, message, path }) => issue(code, message, path)));
   warnings.push(...validation.warnings);
-  if (record.title.length > 300) {
-    errors.push(issue("title-too-long", `title has ${record.title.length} characters; Encord allows 300`));
-  }
 
   const built = buildImportEntry(
     {
@@ -131,14 +138,30 @@ export async function deriveRecord(input: DeriveRecordInput): Promise<SluiceReco
     { emitTextPdfMetadata: input.emitTextPdfMetadata },
   );
   if (built.omitted.length > 0) {
-    record.mediaMetadata = { ...mediaMetadata, omitted: [...(mediaMetadata.omitted ?? []), ...built.omitted] };
+    record.mediaMetadata = {
+      ...mediaMetadata,
+      omitted: [...(mediaMetadata.omitted ?? []), ...built.omitted],
+    };
+  }
+  // The entry must pass the import format itself (title length, URL shape) before the record is ready.
+  const checked = ImportEntrySchema.safeParse({ importKey: built.importKey, entry: built.entry });
+  if (!checked.success) {
+    for (const problem of checked.error.issues) {
+      const path = problem.path.slice(1).join(".");
+      errors.push(issue("invalid-import-entry", problem.message, path || undefined));
+    }
   }
   if (errors.length > 0) return { ...record, status: "invalid", export: { state: "held" } };
-  return { ...record, importEntry: built.entry };
+  return { ...record, importEntry: checked.success ? checked.data.entry : null };
 }
 
-/** Reads a metadata file whole, or an empty array past the limit (the parser reports the size). */
-async function readJsonFile(file: MetadataFile): Promise<Uint8Array> {
-  if (file.source.size > MAX_SIDECAR_BYTES) return new Uint8Array(file.source.size);
+async function readAll(file: MetadataFile): Promise<Uint8Array> {
   return file.source.read(0, file.source.size);
+}
+
+/** The size error for a metadata file over the limit, found without reading it. */
+function tooLarge(file: MetadataFile, kind: "sidecar" | "defaults"): { ok: false; error: Issue } {
+  const name = kind === "sidecar" ? "Sidecar" : "Folder defaults";
+  const message = `${name} ${file.key} is ${file.source.size} bytes; the limit is ${MAX_SIDECAR_BYTES} (10 MB)`;
+  return { ok: false, error: issue(`${kind}-too-large`, message) };
 }

@@ -32,4 +32,6 @@ export const FRAME_KEY_PATTERNS = {
 } as const;
 
 /** `clientMetadata` as the import format carries it: any JSON object whose `$encord` is well formed. */
-export const ClientMetadataSchema = z.object({ $encord: EncordNamespaceSchema.optional() }).catchall(JsonSchema);
+export const ClientMetadataSchema = z
+  .object({ $encord: EncordNamespaceSchema.optional() })
+  .catchall(JsonSchema);

@@ -8,7 +8,14 @@ export type JsonObject = { [key: string]: Json };
 
 /** Zod schema for any JSON value. */
 export const JsonSchema: z.ZodType<Json> = z.lazy(() =>
-  z.union([z.string(), z.number(), z.boolean(), z.null(), z.array(JsonSchema), z.record(z.string(), JsonSchema)]),
+  z.union([
+    z.string(),
+    z.number(),
+    z.boolean(),
+    z.null(),
+    z.array(JsonSchema),
+    z.record(z.string(), JsonSchema),
+  ]),
 );
 
 /** Zod schema for a JSON object (not an array, not null). */

@@ -32,7 +32,11 @@ export function planListing(keys: readonly string[], suffixes: readonly string[]
     else if (role.kind === "group-manifest") plan.manifestKeys.push(key);
     else if (role.kind === "data") plan.dataKeys.push(key);
     else if (!present.has(role.dataKey)) plan.orphanSidecars.push(key);
-    else plan.sidecars.set(role.dataKey, [...(plan.sidecars.get(role.dataKey) ?? []), { key, suffix: role.suffix }]);
+    else
+      plan.sidecars.set(role.dataKey, [
+        ...(plan.sidecars.get(role.dataKey) ?? []),
+        { key, suffix: role.suffix },
+      ]);
   }
   return plan;
 }

@@ -36,6 +36,8 @@ export const SluiceRecordSchema = z.object({
   updatedAt: z.string(),
   importEntry: JsonObjectSchema.nullable(),
   export: ExportStateSchema,
-  encord: z.object({ itemId: z.string().optional(), jobId: z.string().optional(), error: z.string().optional() }).optional(),
+  encord: z
+    .object({ itemId: z.string().optional(), jobId: z.string().optional(), error: z.string().optional() })
+    .optional(),
 });
 export type SluiceRecord = z.infer<typeof SluiceRecordSchema>;

@@ -58,7 +58,9 @@ export async function scanListing(input: ScanListingInput): Promise<ScanResult> 
     .map((r) => ({ key: r.key, status: r.status, reason: r.errors.map((e) => describeIssue(e)).join("; ") }));
   const notes = [
     ...plan.orphanSidecars.map((key) => `${key}: sidecar without its data object; ignored`),
-    ...plan.manifestKeys.map((key) => `${key}: group manifests are not assembled yet; its objects are scanned one by one`),
+    ...plan.manifestKeys.map(
+      (key) => `${key}: group manifests are not assembled yet; its objects are scanned one by one`,
+    ),
   ];
   return { records: built.records, files: built.files, leftOut, notes };
 }
@@ -92,7 +94,12 @@ async function deriveOne(
       return unreadableRecord(ref, input.now(), `cannot read its metadata: ${messageOf(error)}`);
     }
     return await deriveRecord({
-      ref: { ...ref, etag: source.etag ?? null, versionId: source.versionId ?? null, contentType: source.contentType },
+      ref: {
+        ...ref,
+        etag: source.etag ?? null,
+        versionId: source.versionId ?? null,
+        contentType: source.contentType,
+      },
       source,
       sidecars,
       defaults: metadataFiles,

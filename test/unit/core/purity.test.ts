@@ -14,7 +14,8 @@ function stripCommentsAndStrings(source: string): string {
     .replace(/'(?:\\.|[^'\\\n])*'/g, "''");
 }
 
-const SPECIFIER = /(?:import|export)\s[^;]*?from\s*["']([^"']+)["']|import\s*\(\s*["']([^"']+)["']\s*\)|import\s*["']([^"']+)["']/g;
+const SPECIFIER =
+  /(?:import|export)\s[^;]*?from\s*["']([^"']+)["']|import\s*\(\s*["']([^"']+)["']\s*\)|import\s*["']([^"']+)["']/g;
 
 function specifiersOf(source: string): string[] {
   return [...source.matchAll(SPECIFIER)].map((m) => m[1] ?? m[2] ?? m[3] ?? "");
@@ -69,7 +70,9 @@ describe("packages/core", () => {
   });
 
   it("imports nothing from the AWS SDK", () => {
-    const aws = [...bare].filter((s) => s.startsWith("@aws-sdk/") || s.startsWith("@smithy/") || s === "aws-sdk");
+    const aws = [...bare].filter(
+      (s) => s.startsWith("@aws-sdk/") || s.startsWith("@smithy/") || s === "aws-sdk",
+    );
     expect(aws).toEqual([]);
   });
 
@@ -86,9 +89,8 @@ describe("packages/core", () => {
     expect(violationsIn('import { randomUUID } from "node:crypto";')).toEqual(["random bytes"]);
     expect(violationsIn("// Date.now() in a comment\nconst s = 'Math.random()';")).toEqual([]);
     expect(specifiersOf('import { S3Client } from "@aws-sdk/client-s3";')).toEqual(["@aws-sdk/client-s3"]);
-    expect(specifiersOf('export { x } from "./x";\nconst m = await import("@aws-sdk/lib-dynamodb");')).toEqual([
-      "./x",
-      "@aws-sdk/lib-dynamodb",
-    ]);
+    expect(
+      specifiersOf('export { x } from "./x";\nconst m = await import("@aws-sdk/lib-dynamodb");'),
+    ).toEqual(["./x", "@aws-sdk/lib-dynamodb"]);
   });
 });

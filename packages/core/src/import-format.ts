@@ -1,0 +1,158 @@
+import { z } from "zod";
+import { ENCORD_IMPORT_KEYS, type EncordImportKey } from "./data-type";
+import { ClientMetadataSchema } from "./encord-namespace";
+import {
+  AudioMetadataSchema,
+  ImageMetadataSchema,
+  ObjectUrlSchema,
+  PdfMetadataSchema,
+  TextMetadataSchema,
+  TitleSchema,
+  VideoMetadataSchema,
+} from "./import-fields";
+
+const single = {
+  objectUrl: ObjectUrlSchema,
+  title: TitleSchema.optional(),
+  clientMetadata: ClientMetadataSchema.optional(),
+};
+
+/** One `videos[]` item. */
+export const VideoItemSchema = z.strictObject({ ...single, videoMetadata: VideoMetadataSchema.optional() });
+export type VideoItem = z.infer<typeof VideoItemSchema>;
+
+/** One `audio[]` item. */
+export const AudioItemSchema = z.strictObject({ ...single, audioMetadata: AudioMetadataSchema.optional() });
+export type AudioItem = z.infer<typeof AudioItemSchema>;
+
+/** One `images[]` item. */
+export const ImageItemSchema = z.strictObject({ ...single, imageMetadata: ImageMetadataSchema.optional() });
+export type ImageItem = z.infer<typeof ImageItemSchema>;
+
+/** One `text[]` item. */
+export const TextItemSchema = z.strictObject({ ...single, textMetadata: TextMetadataSchema.optional() });
+export type TextItem = z.infer<typeof TextItemSchema>;
+
+/** One `pdfs[]` item. */
+export const PdfItemSchema = z.strictObject({ ...single, pdfMetadata: PdfMetadataSchema.optional() });
+export type PdfItem = z.infer<typeof PdfItemSchema>;
+
+/** One `nifti[]` item: Encord defines no media block for NIfTI. */
+export const NiftiItemSchema = z.strictObject(single);
+export type NiftiItem = z.infer<typeof NiftiItemSchema>;
+
+/** The numbered file keys of a group: `objectUrl_0`, `objectUrl_1`, ... */
+export type ObjectUrlKey = `objectUrl_${number}`;
+
+type ClientMetadata = z.infer<typeof ClientMetadataSchema>;
+
+// Zod cannot type "known fields plus numbered keys", so the group types are written out, and the
+// schemas check every other key's value as an URL, then that the keys are objectUrl_0..objectUrl_n.
+/** One `image_groups[]` item: an image group, or an image sequence when `createVideo` is true. */
+export type ImageGroupItem = { title: string; createVideo?: boolean; clientMetadata?: ClientMetadata } & {
+  [key: ObjectUrlKey]: string;
+};
+
+/** One `dicom_series[]` item: one series, its files as numbered URLs. */
+export type DicomSeriesItem = { title: string; clientMetadata?: ClientMetadata } & {
+  [key: ObjectUrlKey]: string;
+};
+
+const OBJECT_URL_KEY = /^objectUrl_(0|[1-9][0-9]*)$/;
+
+function checkObjectUrlKeys(
+  value: object,
+  ctx: z.core.$RefinementCtx<object>,
+  fields: readonly string[],
+): void {
+  const indices: number[] = [];
+  for (const key of Object.keys(value)) {
+    if (fields.includes(key)) continue;
+    const match = OBJECT_URL_KEY.exec(key);
+    if (match?.[1] === undefined) ctx.addIssue({ code: "custom", message: "unknown key", path: [key] });
+    else indices.push(Number(match[1]));
+  }
+  if (indices.length === 0) ctx.addIssue({ code: "custom", message: "needs at least objectUrl_0" });
+  indices.sort((a, b) => a - b);
+  const gap = indices.findIndex((index, position) => index !== position);
+  if (gap >= 0)
+    ctx.addIssue({ code: "custom", message: `objectUrl_n must be contiguous: objectUrl_${gap} is missing` });
+}
+
+const imageGroupFields = {
+  title: TitleSchema,
+  createVideo: z.boolean().optional(),
+  clientMetadata: ClientMetadataSchema.optional(),
+};
+
+/** Schema of an `image_groups[]` item. */
+export const ImageGroupItemSchema: z.ZodType<ImageGroupItem> = z
+  .object(imageGroupFields)
+  .catchall(ObjectUrlSchema)
+  .superRefine((value, ctx) => checkObjectUrlKeys(value, ctx, Object.keys(imageGroupFields)));
+
+const dicomSeriesFields = { title: TitleSchema, clientMetadata: ClientMetadataSchema.optional() };
+
+/** Schema of a `dicom_series[]` item. */
+export const DicomSeriesItemSchema: z.ZodType<DicomSeriesItem> = z
+  .object(dicomSeriesFields)
+  .catchall(ObjectUrlSchema)
+  .superRefine((value, ctx) => checkObjectUrlKeys(value, ctx, Object.keys(dicomSeriesFields)));
+
+/** The item schema under each top-level key, in the order an import file lists the keys. */
+export const IMPORT_ITEM_SCHEMAS = {
+  [ENCORD_IMPORT_KEYS.video]: VideoItemSchema,
+  [ENCORD_IMPORT_KEYS.audio]: AudioItemSchema,
+  [ENCORD_IMPORT_KEYS.image]: ImageItemSchema,
+  [ENCORD_IMPORT_KEYS.image_group]: ImageGroupItemSchema,
+  [ENCORD_IMPORT_KEYS.dicom_series]: DicomSeriesItemSchema,
+  [ENCORD_IMPORT_KEYS.text]: TextItemSchema,
+  [ENCORD_IMPORT_KEYS.pdf]: PdfItemSchema,
+  [ENCORD_IMPORT_KEYS.nifti]: NiftiItemSchema,
+} as const satisfies Record<EncordImportKey, z.ZodType>;
+
+/** The item type each top-level key holds. */
+export type ImportItems = { [K in EncordImportKey]: z.infer<(typeof IMPORT_ITEM_SCHEMAS)[K]> };
+
+/** Any import item. */
+export type ImportItem = ImportItems[EncordImportKey];
+
+/** Tells whether a string is one of the top-level item keys. */
+export function isImportKey(key: string): key is EncordImportKey {
+  return Object.hasOwn(IMPORT_ITEM_SCHEMAS, key);
+}
+
+/** The top-level item keys in the fixed order an import file lists them. */
+export const IMPORT_KEY_ORDER: readonly EncordImportKey[] =
+  Object.keys(IMPORT_ITEM_SCHEMAS).filter(isImportKey);
+
+const entryOf = <K extends EncordImportKey>(importKey: K) =>
+  z.strictObject({ importKey: z.literal(importKey), entry: IMPORT_ITEM_SCHEMAS[importKey] });
+
+/** An item paired with its top-level key; parse stored entries with it before splitting them into files. */
+export const ImportEntrySchema = z.discriminatedUnion("importKey", [
+  entryOf(ENCORD_IMPORT_KEYS.video),
+  entryOf(ENCORD_IMPORT_KEYS.audio),
+  entryOf(ENCORD_IMPORT_KEYS.image),
+  entryOf(ENCORD_IMPORT_KEYS.image_group),
+  entryOf(ENCORD_IMPORT_KEYS.dicom_series),
+  entryOf(ENCORD_IMPORT_KEYS.text),
+  entryOf(ENCORD_IMPORT_KEYS.pdf),
+  entryOf(ENCORD_IMPORT_KEYS.nifti),
+]);
+export type ImportEntry = z.infer<typeof ImportEntrySchema>;
+
+/** Schema of a whole Encord import JSON file (route A, encord-import-format.md §1). */
+export const ImportFileSchema = z.strictObject({
+  [ENCORD_IMPORT_KEYS.video]: z.array(VideoItemSchema).optional(),
+  [ENCORD_IMPORT_KEYS.audio]: z.array(AudioItemSchema).optional(),
+  [ENCORD_IMPORT_KEYS.image]: z.array(ImageItemSchema).optional(),
+  [ENCORD_IMPORT_KEYS.image_group]: z.array(ImageGroupItemSchema).optional(),
+  [ENCORD_IMPORT_KEYS.dicom_series]: z.array(DicomSeriesItemSchema).optional(),
+  [ENCORD_IMPORT_KEYS.text]: z.array(TextItemSchema).optional(),
+  [ENCORD_IMPORT_KEYS.pdf]: z.array(PdfItemSchema).optional(),
+  [ENCORD_IMPORT_KEYS.nifti]: z.array(NiftiItemSchema).optional(),
+  skip_duplicate_urls: z.boolean().optional(),
+  upsert_metadata: z.boolean().optional(),
+});
+export type ImportFile = z.infer<typeof ImportFileSchema>;
