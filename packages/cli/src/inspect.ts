@@ -1,9 +1,9 @@
 import { stat } from "node:fs/promises";
 import { dirname, relative, resolve, sep } from "node:path";
-import { pathToFileURL } from "node:url";
 import {
   DEFAULT_IMPORT_LIMITS,
   defaultsKeysFor,
+  issue,
   type SluiceRecord,
   scanListing,
   sidecarKeysFor,
@@ -12,6 +12,8 @@ import { UsageError } from "./errors";
 import { createFolderReader } from "./folder-reader";
 import { describeFsError, loadSchema, loadSuffixes } from "./load-inputs";
 import { parseUrlBase } from "./url-base";
+
+const PLACEHOLDER_URL_BASE = "https://local.invalid/";
 
 /** Options of `sluice inspect` on a local file. */
 export interface InspectOptions {
@@ -34,10 +36,8 @@ export async function inspectFile(options: InspectOptions): Promise<SluiceRecord
   const key = relative(root, file).split(sep).join("/");
   if (key.startsWith("../")) throw new UsageError(`${options.file} is not under --root ${root}`);
   const suffixes = loadSuffixes(options.suffixes);
-  const mapping =
-    options.urlBase === undefined
-      ? { bucket: "local", keyPrefix: "", objectUrlOf: (k: string) => pathToFileURL(resolve(root, k)).href }
-      : parseUrlBase(options.urlBase, root);
+  // Without --url-base the URL is a placeholder under the reserved .invalid domain, and says so.
+  const mapping = parseUrlBase(options.urlBase ?? PLACEHOLDER_URL_BASE, root);
   const candidates = [...sidecarKeysFor(key, suffixes), ...defaultsKeysFor(key)];
   const keys = [key, ...(await existing(root, candidates))];
   const result = await scanListing({
@@ -54,7 +54,9 @@ export async function inspectFile(options: InspectOptions): Promise<SluiceRecord
   const record = result.records.find((r) => r.key === mapping.keyPrefix + key);
   if (!record)
     throw new UsageError(`${options.file} is itself a sidecar or a defaults file, not a data object`);
-  return record;
+  if (options.urlBase !== undefined) return record;
+  const message = `no --url-base given: objectUrl is a placeholder under ${PLACEHOLDER_URL_BASE}`;
+  return { ...record, warnings: [...record.warnings, issue("placeholder-url", message)] };
 }
 
 /** The current directory when the file is under it, else the file's own folder. */

@@ -36,12 +36,12 @@ export async function scanFolder(
   const mapping = parseUrlBase(options.urlBase, options.dir);
   const suffixes = loadSuffixes(options.suffixes);
   const schema = await loadSchema(options.schemaFile);
-  const files = await walkFolder(options.dir);
-  const progress = createProgress(files.length, process.stderr);
+  const found = await walkFolder(options.dir);
+  const progress = createProgress(found.length, process.stderr);
   const limits = { ...DEFAULT_IMPORT_LIMITS, ...definedOnly(options.limits) };
   const result = await scanListing({
     bucket: mapping.bucket,
-    keys: files.map((f) => mapping.keyPrefix + f.key),
+    keys: found.map((f) => mapping.keyPrefix + f.key),
     reader: createFolderReader(options.dir, mapping.keyPrefix),
     objectUrlOf: (key) => mapping.objectUrlOf(key.slice(mapping.keyPrefix.length)),
     suffixes,
@@ -56,9 +56,17 @@ export async function scanFolder(
   for (const note of result.notes) io.stderr(`note: ${note}\n`);
   const entries = result.files.reduce((n, f) => n + f.keys.length, 0);
   io.stderr(
-    `scanned ${result.records.length} objects: ${entries} entries in ${result.files.length} file(s), ${result.leftOut.length} left out\n`,
+    `scanned ${plural(result.records.length, "object")}: ${plural(entries, "entry", "entries")} in ${plural(result.files.length, "file")}, ${result.leftOut.length} left out\n`,
   );
-  return { ...result, texts: result.files.map((f) => serializeImportFile(f.file)) };
+  // An empty folder still gives a valid (empty) import file.
+  const files = result.files.length > 0 ? result.files.map((f) => f.file) : [{ ...EMPTY_IMPORT }];
+  return { ...result, texts: files.map((file) => serializeImportFile(file)) };
+}
+
+const EMPTY_IMPORT = { skip_duplicate_urls: true, upsert_metadata: true } as const;
+
+function plural(n: number, one: string, many = `${one}s`): string {
+  return `${n} ${n === 1 ? one : many}`;
 }
 
 function definedOnly(limits: Partial<ImportLimits>): Partial<ImportLimits> {
