@@ -55,12 +55,9 @@ export interface DeriveRecordInput {
 
 const measureSize: Probe = async (source, type) => ({ fileSize: source.size, mimeType: type.mimeType });
 
-/** Types, probes and pairs one data object with its metadata, and returns its record. */
-export async function deriveRecord(input: DeriveRecordInput): Promise<SluiceRecord> {
-  const { ref } = input;
-  const errors: Issue[] = [];
-  const warnings: Issue[] = [];
-  const base: SluiceRecord = {
+/** A record that holds only what storage said about the object: the start of every derivation. */
+export function emptyRecord(ref: ObjectRef, now: string): SluiceRecord {
+  return {
     bucket: ref.bucket,
     key: ref.key,
     objectUrl: ref.objectUrl,
@@ -73,12 +70,20 @@ export async function deriveRecord(input: DeriveRecordInput): Promise<SluiceReco
     sidecarKey: null,
     etag: ref.etag ?? null,
     versionId: ref.versionId ?? null,
-    errors,
-    warnings,
-    updatedAt: input.now,
+    errors: [],
+    warnings: [],
+    updatedAt: now,
     importEntry: null,
     export: { state: "pending" },
   };
+}
+
+/** Types, probes and pairs one data object with its metadata, and returns its record. */
+export async function deriveRecord(input: DeriveRecordInput): Promise<SluiceRecord> {
+  const { ref } = input;
+  const errors: Issue[] = [];
+  const warnings: Issue[] = [];
+  const base = { ...emptyRecord(ref, input.now), errors, warnings };
 
   const head = await input.source.read(0, HEAD_BYTES);
   const type = await inferDataType({ head, key: ref.key, contentType: ref.contentType ?? null });

@@ -1,12 +1,17 @@
-import { buildImports } from "./build-imports";
+import { type BuiltImports, buildImports } from "./build-imports";
 import type { ByteSource } from "./byte-source";
-import { type DeriveRecordInput, deriveRecord, type MetadataFile, type ObjectRef } from "./derive-record";
+import {
+  type DeriveRecordInput,
+  deriveRecord,
+  emptyRecord,
+  type MetadataFile,
+  type ObjectRef,
+} from "./derive-record";
 import { issue } from "./issues";
 import type { MetadataSchema } from "./metadata-schema";
 import { applicableDefaults, planListing } from "./plan-listing";
 import type { SluiceRecord } from "./record";
 import type { ImportLimits } from "./split-imports";
-import { titleFor } from "./title";
 
 /** An object opened for reading, with what storage says about it. */
 export interface OpenedObject extends ByteSource {
@@ -39,7 +44,7 @@ export interface ScanListingInput {
 /** The records and import files of a scan, and each object left out with its reason. */
 export interface ScanResult {
   records: SluiceRecord[];
-  files: Awaited<ReturnType<typeof buildImports>>["files"];
+  files: BuiltImports["files"];
   leftOut: { key: string; status: SluiceRecord["status"]; reason: string }[];
   notes: string[];
 }
@@ -118,23 +123,11 @@ async function deriveOne(
 
 /** A record for an object that could not be read: `invalid`, with the reason. */
 export function unreadableRecord(ref: ObjectRef, now: string, message: string): SluiceRecord {
+  const record = emptyRecord(ref, now);
   return {
-    bucket: ref.bucket,
-    key: ref.key,
-    objectUrl: ref.objectUrl,
-    dataType: null,
+    ...record,
     status: "invalid",
-    title: titleFor(ref.key),
-    clientMetadata: {},
-    provenance: {},
-    mediaMetadata: null,
-    sidecarKey: null,
-    etag: ref.etag ?? null,
-    versionId: ref.versionId ?? null,
     errors: [issue("object-unreadable", message)],
-    warnings: [],
-    updatedAt: now,
-    importEntry: null,
     export: { state: "held" },
   };
 }
