@@ -5,6 +5,7 @@ export default defineConfig({
     include: ["test/**/*.test.ts"],
     // s3rver's paginated ListObjectsV2 uses DES for continuation tokens (toolchain.md §3.2).
     execArgv: ["--openssl-legacy-provider"],
+    env: { POWERTOOLS_METRICS_DISABLED: "true" },
     testTimeout: 20_000,
   },
 });

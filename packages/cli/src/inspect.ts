@@ -1,5 +1,6 @@
 import { stat } from "node:fs/promises";
 import { dirname, relative, resolve, sep } from "node:path";
+import type { ProbeSettings } from "@sluice/core";
 import {
   DEFAULT_IMPORT_LIMITS,
   defaultsKeysFor,
@@ -23,6 +24,7 @@ export interface InspectOptions {
   suffixes: string[] | undefined;
   schemaFile: string | undefined;
   emitTextPdfMetadata: boolean;
+  probeSettings: ProbeSettings;
 }
 
 /** Derives the record of one local file, with its sidecar and the defaults of its folders up to `root`. */
@@ -48,6 +50,7 @@ export async function inspectFile(options: InspectOptions): Promise<SluiceRecord
     suffixes,
     schema: await loadSchema(options.schemaFile),
     emitTextPdfMetadata: options.emitTextPdfMetadata,
+    probeSettings: options.probeSettings,
     limits: DEFAULT_IMPORT_LIMITS,
     now: () => new Date().toISOString(),
   });

@@ -1,5 +1,6 @@
 import { writeFile } from "node:fs/promises";
 import { parseArgs } from "node:util";
+import { DEFAULT_PROBE_SETTINGS, type ProbeSettings } from "@sluice/core";
 import { UsageError } from "./errors";
 import { inspectFile } from "./inspect";
 import { scanFolder } from "./scan";
@@ -89,6 +90,7 @@ async function runScan(args: string[], io: CliIo): Promise<number> {
         maxBytes: positiveInt(values["max-bytes"], "--max-bytes"),
       },
       emitTextPdfMetadata: io.env.EMIT_TEXT_PDF_METADATA === "1",
+      probeSettings: probeSettingsFrom(io.env),
     },
     io,
   );
@@ -123,9 +125,16 @@ async function runInspect(args: string[], io: CliIo): Promise<number> {
     suffixes: values["sidecar-suffix"],
     schemaFile: values.schema,
     emitTextPdfMetadata: io.env.EMIT_TEXT_PDF_METADATA === "1",
+    probeSettings: probeSettingsFrom(io.env),
   });
   io.stdout(`${JSON.stringify(record, null, 2)}\n`);
   return 0;
+}
+
+/** `LOSSY_BIT_DEPTH` sets the bit depth reported for lossy audio (default 16). */
+function probeSettingsFrom(env: CliIo["env"]): ProbeSettings {
+  const depth = positiveInt(env.LOSSY_BIT_DEPTH, "LOSSY_BIT_DEPTH");
+  return { ...DEFAULT_PROBE_SETTINGS, ...(depth === undefined ? {} : { lossyBitDepth: depth }) };
 }
 
 function positiveInt(value: string | undefined, flag: string): number | undefined {

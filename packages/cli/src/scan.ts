@@ -1,4 +1,5 @@
 import { stat } from "node:fs/promises";
+import type { ProbeSettings } from "@sluice/core";
 import {
   DEFAULT_IMPORT_LIMITS,
   type ImportLimits,
@@ -22,6 +23,7 @@ export interface ScanFolderOptions {
   schemaFile: string | undefined;
   limits: Partial<ImportLimits>;
   emitTextPdfMetadata: boolean;
+  probeSettings: ProbeSettings;
 }
 
 /** Scans a folder: every left-out object is named on stderr; returns the import files as text. */
@@ -47,6 +49,7 @@ export async function scanFolder(
     suffixes,
     schema,
     emitTextPdfMetadata: options.emitTextPdfMetadata,
+    probeSettings: options.probeSettings,
     limits,
     now: () => new Date().toISOString(),
     onProgress: (key) => progress.tick(key),

@@ -6,14 +6,17 @@ import type { SluiceRecord } from "./record";
 import { type ImportLimits, type SplitEntry, splitImportFiles } from "./split-imports";
 
 /** Import files built from records, and the records as they stand after the build. */
-export interface BuiltImports {
+export interface BuiltImports<R extends SluiceRecord = SluiceRecord> {
   files: { file: ImportFile; keys: string[] }[];
   /** The input records; those whose entry breaks the format or the byte limit are now `invalid`. */
-  records: SluiceRecord[];
+  records: R[];
 }
 
 /** Builds import files from the `ready` records, in key order, split at the limits. */
-export function buildImports(records: readonly SluiceRecord[], limits: ImportLimits): BuiltImports {
+export function buildImports<R extends SluiceRecord>(
+  records: readonly R[],
+  limits: ImportLimits,
+): BuiltImports<R> {
   const failures = new Map<string, Issue>();
   const entries: SplitEntry[] = [];
   for (const record of [...records].sort((a, b) => compareKeys(a.key, b.key))) {
@@ -37,7 +40,7 @@ export function buildImports(records: readonly SluiceRecord[], limits: ImportLim
   }
   return {
     files: files.map(({ file, ids }) => ({ file, keys: ids })),
-    records: records.map((record) => {
+    records: records.map((record): R => {
       const failure = failures.get(record.key);
       if (failure === undefined) return record;
       return {

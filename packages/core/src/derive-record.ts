@@ -8,6 +8,8 @@ import type { JsonObject } from "./json";
 import type { MediaMetadata } from "./media-metadata";
 import { mergeMetadata } from "./merge-metadata";
 import type { MetadataSchema } from "./metadata-schema";
+import { probeMedia } from "./probes/probe-media";
+import { DEFAULT_PROBE_SETTINGS, type ProbeOutcome, type ProbeSettings } from "./probes/probe-types";
 import type { SluiceRecord } from "./record";
 import { chooseSidecar, MAX_SIDECAR_BYTES, parseDefaults, parseSidecar } from "./sidecar";
 import { titleFor } from "./title";
@@ -29,11 +31,8 @@ export interface MetadataFile {
   source: ByteSource;
 }
 
-/** Measures technical metadata of a typed object (the probes); the default measures size only. */
-export type Probe = (
-  source: ByteSource,
-  type: Extract<TypeInference, { ok: true }>,
-) => Promise<MediaMetadata>;
+/** Measures technical metadata of a typed object; the default is the probe for its MIME type. */
+export type Probe = (source: ByteSource, type: Extract<TypeInference, { ok: true }>) => Promise<ProbeOutcome>;
 
 /** Everything `deriveRecord` needs, I/O included, so that the function itself stays pure. */
 export interface DeriveRecordInput {
@@ -49,11 +48,10 @@ export interface DeriveRecordInput {
   suffixes: readonly string[];
   emitTextPdfMetadata: boolean;
   probe?: Probe;
+  probeSettings?: ProbeSettings;
   /** ISO 8601 time of the derivation, from the caller's clock. */
   now: string;
 }
-
-const measureSize: Probe = async (source, type) => ({ fileSize: source.size, mimeType: type.mimeType });
 
 /** A record that holds only what storage said about the object: the start of every derivation. */
 export function emptyRecord(ref: ObjectRef, now: string): SluiceRecord {
@@ -92,7 +90,16 @@ export async function deriveRecord(input: DeriveRecordInput): Promise<SluiceReco
     return { ...base, status: "skipped", export: { state: "held" } };
   }
   warnings.push(...type.warnings);
-  const mediaMetadata = await (input.probe ?? measureSize)(input.source, type);
+  const settings = input.probeSettings ?? DEFAULT_PROBE_SETTINGS;
+  const probed = await (input.probe ?? ((source, t) => probeMedia(source, t, settings)))(input.source, type);
+  errors.push(...probed.errors);
+  warnings.push(...probed.warnings);
+  const mediaMetadata: MediaMetadata = {
+    ...probed.media,
+    fileSize: input.source.size,
+    mimeType: type.mimeType,
+  };
+  if (probed.omitted.length > 0) mediaMetadata.omitted = probed.omitted;
   const record: SluiceRecord = { ...base, dataType: type.dataType, mediaMetadata };
 
   const layers: { source: string; metadata: JsonObject }[] = [];

@@ -14,6 +14,8 @@ export const MediaMetadataSchema = z.object({
   sampleRate: z.number().int().positive().optional(),
   bitDepth: z.number().int().positive().optional(),
   codec: z.string().optional(),
+  /** Degrees a video's display matrix turns it (ffprobe's sign); width and height are already as displayed. */
+  rotation: z.number().int().optional(),
   numChannels: z.number().int().positive().optional(),
   numPages: z.number().int().positive().optional(),
   charset: z.string().optional(),

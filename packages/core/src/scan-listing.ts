@@ -1,5 +1,6 @@
 import { type BuiltImports, buildImports } from "./build-imports";
 import type { ByteSource } from "./byte-source";
+import { createCachingByteSource } from "./caching-byte-source";
 import {
   type DeriveRecordInput,
   deriveRecord,
@@ -37,6 +38,7 @@ export interface ScanListingInput {
   emitTextPdfMetadata: boolean;
   limits: ImportLimits;
   probe?: DeriveRecordInput["probe"];
+  probeSettings?: DeriveRecordInput["probeSettings"];
   now(): string;
   onProgress?(key: string): void;
 }
@@ -105,13 +107,15 @@ async function deriveOne(
         versionId: source.versionId ?? null,
         contentType: source.contentType,
       },
-      source,
+      // One cache per object: typing and probing share reads, and no byte is fetched twice.
+      source: createCachingByteSource(source),
       sidecars,
       defaults: metadataFiles,
       schema: input.schema,
       suffixes: input.suffixes,
       emitTextPdfMetadata: input.emitTextPdfMetadata,
       probe: input.probe,
+      probeSettings: input.probeSettings,
       now: input.now(),
     });
   } catch (error) {

@@ -55,6 +55,12 @@ describe("deriveRecord", () => {
     expect(record.importEntry).toEqual({
       objectUrl: "https://acme-raw.s3.eu-west-1.amazonaws.com/cams/c1/frame.png",
       title: "cams/c1/frame.png",
+      imageMetadata: {
+        mimeType: "image/png",
+        fileSize: mediaBytes("image.png").byteLength,
+        width: 32,
+        height: 24,
+      },
       clientMetadata: { camera: "c1", project: "p", site: "plant-7" },
     });
     expect(record.updatedAt).toBe("2026-01-02T03:04:05.000Z");

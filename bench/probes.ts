@@ -1,0 +1,177 @@
+// `npm run bench`: bytes read, requests and wall time of every probe, against a naive full read.
+// Large files (a 60-minute 1080p MP4 with moov at the end, a 2-hour MP3, a 500 MB MKV) are made on
+// demand with Debian's ffmpeg into .bench/ (stream-copied loops, so they take seconds, not an encode).
+import { execFileSync } from "node:child_process";
+import { existsSync, mkdirSync, readdirSync, statSync } from "node:fs";
+import { open } from "node:fs/promises";
+import { join, resolve } from "node:path";
+import { performance } from "node:perf_hooks";
+import { createFileByteSource } from "../packages/cli/src/file-byte-source";
+import {
+  createCachingByteSource,
+  DEFAULT_PROBE_SETTINGS,
+  HEAD_BYTES,
+  inferDataType,
+  probeMedia,
+} from "../packages/core/src/index";
+
+const ROOT = resolve(import.meta.dirname, "..");
+const FIXTURES = join(ROOT, "test/fixtures/probe/media");
+const LARGE = join(ROOT, ".bench");
+
+interface Row {
+  file: string;
+  size: number;
+  bytes: number;
+  requests: number;
+  ms: number;
+  naiveMs: number;
+  summary: string;
+}
+
+async function measure(path: string): Promise<Row> {
+  const file = await createFileByteSource(path);
+  try {
+    const started = performance.now();
+    const source = createCachingByteSource(file);
+    const head = await source.read(0, HEAD_BYTES);
+    const type = await inferDataType({ head, key: path });
+    let summary = type.ok ? type.mimeType : `(${type.code})`;
+    if (type.ok) {
+      const outcome = await probeMedia(source, type, DEFAULT_PROBE_SETTINGS);
+      const m = outcome.media;
+      const parts = [
+        m.width && m.height ? `${m.width}x${m.height}` : "",
+        m.fps ? `${m.fps.toFixed(3)}fps` : "",
+        m.duration !== undefined ? `${m.duration.toFixed(3)}s` : "",
+        m.sampleRate ? `${m.sampleRate}Hz` : "",
+        m.numPages ? `${m.numPages}p` : "",
+        outcome.errors.length ? `error:${outcome.errors[0]?.code}` : "",
+      ];
+      summary = `${summary} ${parts.filter(Boolean).join(" ")}`;
+    }
+    const ms = performance.now() - started;
+    return {
+      file: path,
+      size: file.size,
+      bytes: source.stats.bytes,
+      requests: source.stats.requests,
+      ms,
+      naiveMs: await naiveRead(path),
+      summary,
+    };
+  } finally {
+    await file.close();
+  }
+}
+
+/** The naive approach: read every byte of the object (in 8 MiB reads, as a streaming GET would). */
+async function naiveRead(path: string): Promise<number> {
+  const started = performance.now();
+  const handle = await open(path, "r");
+  const buffer = new Uint8Array(8 * 1024 * 1024);
+  try {
+    while ((await handle.read(buffer, 0, buffer.length)).bytesRead > 0) {}
+  } finally {
+    await handle.close();
+  }
+  return performance.now() - started;
+}
+
+function ffmpeg(args: string[]): void {
+  execFileSync("ffmpeg", ["-hide_banner", "-loglevel", "error", "-y", ...args], { stdio: "inherit" });
+}
+
+/** Makes the large files once; a later run reuses them. */
+function makeLargeFiles(): string[] {
+  mkdirSync(LARGE, { recursive: true });
+  const clipMp4 = join(LARGE, "clip-1080p.mp4");
+  const mp4 = join(LARGE, "60min-1080p-moov-at-end.mp4");
+  const mp3 = join(LARGE, "2h.mp3");
+  const clipMkv = join(LARGE, "clip-1080p.mkv");
+  const mkv = join(LARGE, "500MB.mkv");
+  if (!existsSync(mp4)) {
+    ffmpeg([
+      "-f",
+      "lavfi",
+      "-i",
+      "testsrc2=size=1920x1080:rate=30",
+      "-t",
+      "10",
+      "-c:v",
+      "libx264",
+      "-preset",
+      "ultrafast",
+      "-b:v",
+      "1M",
+      clipMp4,
+    ]);
+    ffmpeg(["-stream_loop", "-1", "-i", clipMp4, "-t", "3600", "-c", "copy", mp4]);
+  }
+  if (!existsSync(mp3)) {
+    ffmpeg([
+      "-f",
+      "lavfi",
+      "-i",
+      "sine=frequency=440:sample_rate=44100",
+      "-t",
+      "60",
+      "-c:a",
+      "libmp3lame",
+      "-b:a",
+      "128k",
+      join(LARGE, "1min.mp3"),
+    ]);
+    ffmpeg(["-stream_loop", "-1", "-i", join(LARGE, "1min.mp3"), "-t", "7200", "-c", "copy", mp3]);
+  }
+  if (!existsSync(mkv)) {
+    ffmpeg([
+      "-f",
+      "lavfi",
+      "-i",
+      "testsrc2=size=1920x1080:rate=25",
+      "-t",
+      "10",
+      "-c:v",
+      "libx264",
+      "-preset",
+      "ultrafast",
+      "-b:v",
+      "8M",
+      clipMkv,
+    ]);
+    ffmpeg(["-stream_loop", "-1", "-i", clipMkv, "-fs", "500000000", "-c", "copy", mkv]);
+  }
+  return [mp4, mp3, mkv];
+}
+
+const fmt = (n: number) => n.toLocaleString("en-US");
+
+async function main(): Promise<void> {
+  const fixtures = readdirSync(FIXTURES)
+    .sort()
+    .map((name) => join(FIXTURES, name));
+  const large = process.argv.includes("--fixtures-only") ? [] : makeLargeFiles();
+  const rows: Row[] = [];
+  for (const path of [...fixtures, ...large]) if (statSync(path).size > 0) rows.push(await measure(path));
+  const header = ["file", "size", "bytes read", "requests", "ratio", "probe ms", "full-read ms", "measured"];
+  console.log(header.join("\t"));
+  for (const r of rows) {
+    const name = r.file.replace(`${ROOT}/`, "");
+    const ratio = r.size > 0 ? `${((100 * r.bytes) / r.size).toFixed(r.bytes < r.size / 100 ? 4 : 1)}%` : "-";
+    console.log(
+      [
+        name,
+        fmt(r.size),
+        fmt(r.bytes),
+        r.requests,
+        ratio,
+        r.ms.toFixed(1),
+        r.naiveMs.toFixed(1),
+        r.summary,
+      ].join("\t"),
+    );
+  }
+}
+
+await main();

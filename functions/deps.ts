@@ -1,0 +1,108 @@
+import { Logger } from "@aws-lambda-powertools/logger";
+import { Metrics } from "@aws-lambda-powertools/metrics";
+import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { S3Client } from "@aws-sdk/client-s3";
+import { SQSClient } from "@aws-sdk/client-sqs";
+import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+import {
+  type Config,
+  createRecordStore,
+  createS3ExportStore,
+  createS3ObjectStore,
+  createSqsWorkQueue,
+  objectUrlOf,
+  parseConfig,
+} from "@sluice/aws";
+import type { PipelineDeps, RecordStore, WorkQueue } from "@sluice/core";
+import { observeDerivations } from "./observe";
+
+/** The SDK clients of one process; the local stack passes clients pointed at its emulators. */
+export interface Clients {
+  s3: S3Client;
+  dynamo: DynamoDBClient;
+  work: WorkQueue;
+}
+
+/** Everything a handler needs, built once per cold start. */
+export interface Deps {
+  config: Config;
+  pipeline: PipelineDeps;
+  logger: Logger;
+  metrics: Metrics;
+}
+
+/** Wires the adapters into the pipeline's ports: the one composition root. */
+export function createDeps(
+  config: Config,
+  clients: Clients,
+  logger = new Logger({ serviceName: "sluice" }),
+): Deps {
+  // Plain numbers back from DynamoDB: `revision` must not come back wrapped.
+  const doc = DynamoDBDocumentClient.from(clients.dynamo, {
+    marshallOptions: { removeUndefinedValues: true },
+  });
+  const metrics = new Metrics({ namespace: "Sluice", serviceName: "sluice" });
+  const pipeline: PipelineDeps = {
+    objects: createS3ObjectStore({ client: clients.s3, bucket: config.dataBucket }),
+    records: createRecordStore({
+      doc,
+      tableName: config.tableName,
+      s3: clients.s3,
+      exportsBucket: config.exportsBucket,
+    }),
+    work: clients.work,
+    exports: createS3ExportStore({ client: clients.s3, bucket: config.exportsBucket }),
+    settings: {
+      suffixes: config.sidecarSuffixes,
+      emitTextPdfMetadata: config.emitTextPdfMetadata,
+      probeSettings: config.probeSettings,
+      limits: config.limits,
+      objectUrlOf: (key) => objectUrlOf(config, key),
+      pageSize: 500,
+    },
+    now: () => new Date().toISOString(),
+  };
+  pipeline.observe = observeDerivations(logger, metrics);
+  pipeline.records = withCachedSchema(pipeline.records, SCHEMA_TTL_MS);
+  return { config, pipeline, logger, metrics };
+}
+
+/** A schema change reaches every process within this time; until then each derivation reuses the schema read. */
+const SCHEMA_TTL_MS = 2_000;
+
+function withCachedSchema(records: RecordStore, ttlMs: number): RecordStore {
+  let cachedSchema: { at: number; value: ReturnType<RecordStore["getSchema"]> } | undefined;
+  const getSchema = () => {
+    const now = Date.now();
+    if (!cachedSchema || now - cachedSchema.at > ttlMs)
+      cachedSchema = { at: now, value: records.getSchema() };
+    // A failed read is not kept: the next derivation asks again.
+    cachedSchema.value.catch(() => {
+      cachedSchema = undefined;
+    });
+    return cachedSchema.value;
+  };
+  return { ...records, getSchema };
+}
+
+let cached: Deps | undefined;
+
+/** The deps of a Lambda process: config from the environment, default AWS clients, built on first use. */
+export function deps(): Deps {
+  if (cached) return cached;
+  const config = parseConfig(process.env);
+  const s3 = new S3Client({ region: config.region });
+  const work = config.workQueueUrl
+    ? createSqsWorkQueue({ client: new SQSClient({ region: config.region }), queueUrl: config.workQueueUrl })
+    : missingWorkQueue();
+  cached = createDeps(config, { s3, dynamo: new DynamoDBClient({ region: config.region }), work });
+  return cached;
+}
+
+function missingWorkQueue(): WorkQueue {
+  return {
+    send: async () => {
+      throw new Error("WORK_QUEUE_URL is not set: this function cannot fan out work");
+    },
+  };
+}

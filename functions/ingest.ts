@@ -1,0 +1,48 @@
+import { BatchProcessor, EventType, processPartialResponse } from "@aws-lambda-powertools/batch";
+import { EventParseError, parseStorageEventBody } from "@sluice/aws";
+import { ingestEvent } from "@sluice/core";
+import type { Context, SQSEvent, SQSRecord } from "aws-lambda";
+import { type Deps, deps } from "./deps";
+
+/**
+ * The ingest queue's handler: one S3 event per message. Permanent problems of an object end up on
+ * its record and the message is acknowledged; transient failures (throttling, 5xx) are reported in
+ * `batchItemFailures` so that SQS retries just those messages.
+ */
+export function createIngestHandler(d: Deps) {
+  const processor = new BatchProcessor(EventType.SQS);
+  const handleRecord = async (message: SQSRecord) => {
+    let event: ReturnType<typeof parseStorageEventBody>;
+    try {
+      event = parseStorageEventBody(message.body);
+    } catch (error) {
+      // Not an S3 object event: nothing to record and retrying cannot help.
+      if (error instanceof EventParseError)
+        return d.logger.error("unparseable message", { error: error.message });
+      throw error;
+    }
+    d.logger.appendKeys({ bucket: event.bucket, key: event.rawKey });
+    try {
+      const result = await ingestEvent(d.pipeline, event);
+      d.logger.info("ingested", { ...result });
+    } finally {
+      d.logger.removeKeys(["bucket", "key"]);
+    }
+  };
+  return async (event: SQSEvent, context: Context) => {
+    try {
+      return await processPartialResponse(event, handleRecord, processor, {
+        context,
+        throwOnFullBatchFailure: false,
+      });
+    } finally {
+      d.metrics.publishStoredMetrics();
+    }
+  };
+}
+
+let ingest: ReturnType<typeof createIngestHandler> | undefined;
+export const handler = (event: SQSEvent, context: Context) => {
+  ingest ??= createIngestHandler(deps());
+  return ingest(event, context);
+};

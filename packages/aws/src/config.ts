@@ -1,0 +1,133 @@
+import {
+  DEFAULT_IMPORT_LIMITS,
+  DEFAULT_PROBE_SETTINGS,
+  DEFAULT_SIDECAR_SUFFIXES,
+  type ImportLimits,
+  objectUrlFor,
+  objectUrlFromBase,
+  type ProbeSettings,
+  parseSidecarSuffixes,
+} from "@sluice/core";
+import { z } from "zod";
+
+/** Sluice's settings, parsed once at cold start and read nowhere else. */
+export interface Config {
+  dataBucket: string;
+  exportsBucket: string;
+  tableName: string;
+  /** Null when unset: the local stack drives its own queue. */
+  workQueueUrl: string | null;
+  region: string;
+  sidecarSuffixes: string[];
+  emitTextPdfMetadata: boolean;
+  probeSettings: ProbeSettings;
+  settleSeconds: number;
+  limits: ImportLimits;
+  /** Null when unset: object URLs are the data bucket's own S3 URLs. */
+  objectUrlBase: string | null;
+}
+
+/** One bad setting: the environment key and what is wrong with it. */
+export interface ConfigProblem {
+  key: string;
+  message: string;
+}
+
+/** The environment does not make a valid config; lists every bad key at once. */
+export class ConfigError extends Error {
+  override readonly name = "ConfigError";
+  readonly retryable = false;
+  readonly problems: ConfigProblem[];
+  constructor(problems: ConfigProblem[]) {
+    super(`invalid configuration: ${problems.map((p) => `${p.key}: ${p.message}`).join("; ")}`);
+    this.problems = problems;
+  }
+}
+
+// S3's bucket naming rules, loosely: catches `s3://bucket` and `Bucket` typos at cold start.
+const bucketName = z
+  .string({ error: "is required" })
+  .regex(
+    /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/,
+    "must be an S3 bucket name (3-63 lower-case letters, digits, . or -)",
+  );
+const required = z.string({ error: "is required" }).trim().min(1, "is required");
+
+function integer(fallback: number, min: number) {
+  return z
+    .string()
+    .trim()
+    .regex(/^\d+$/, "must be a whole number")
+    .transform(Number)
+    .pipe(z.number().int().min(min, `must be at least ${min}`).max(Number.MAX_SAFE_INTEGER, "is too large"))
+    .optional()
+    .transform((value) => value ?? fallback);
+}
+
+const EnvSchema = z.object({
+  DATA_BUCKET: bucketName,
+  EXPORTS_BUCKET: bucketName,
+  TABLE_NAME: required,
+  WORK_QUEUE_URL: z.url({ error: "must be a URL" }).optional(),
+  AWS_REGION: required,
+  SIDECAR_SUFFIXES: z
+    .string()
+    .optional()
+    .transform((value, ctx) => {
+      if (value === undefined) return [...DEFAULT_SIDECAR_SUFFIXES];
+      const result = parseSidecarSuffixes(value);
+      if (result.ok) return result.suffixes;
+      ctx.addIssue({ code: "custom", message: result.error });
+      return z.NEVER;
+    }),
+  EMIT_TEXT_PDF_METADATA: z
+    .enum(["1", "0", "true", "false"], { error: 'must be "1", "0", "true" or "false"' })
+    .optional()
+    .transform((value) => value === "1" || value === "true"),
+  LOSSY_BIT_DEPTH: z
+    .enum(["8", "16", "24", "32"], { error: "must be 8, 16, 24 or 32" })
+    .optional()
+    .transform((value) => (value === undefined ? DEFAULT_PROBE_SETTINGS.lossyBitDepth : Number(value))),
+  SETTLE_SECONDS: integer(60, 0),
+  MAX_ENTRIES: integer(DEFAULT_IMPORT_LIMITS.maxEntries, 1),
+  MAX_VIDEOS: integer(DEFAULT_IMPORT_LIMITS.maxVideos, 1),
+  MAX_BYTES: integer(DEFAULT_IMPORT_LIMITS.maxBytes, 1),
+  OBJECT_URL_BASE: z.url({ protocol: /^https?$/, error: "must be an http(s) URL" }).optional(),
+});
+
+/** Parses the environment into Config, or throws ConfigError naming every bad key. Empty values count as unset. */
+export function parseConfig(env: Readonly<Record<string, string | undefined>>): Config {
+  // Lambda and shells set keys to "" to clear them; treat that as absent so defaults apply.
+  const present = Object.fromEntries(
+    Object.entries(env).filter(([, value]) => value !== undefined && value !== ""),
+  );
+  const parsed = EnvSchema.safeParse(present);
+  if (!parsed.success) {
+    throw new ConfigError(
+      parsed.error.issues.map((issue) => ({
+        key: String(issue.path[0] ?? "(environment)"),
+        message: issue.message,
+      })),
+    );
+  }
+  const e = parsed.data;
+  return {
+    dataBucket: e.DATA_BUCKET,
+    exportsBucket: e.EXPORTS_BUCKET,
+    tableName: e.TABLE_NAME,
+    workQueueUrl: e.WORK_QUEUE_URL ?? null,
+    region: e.AWS_REGION,
+    sidecarSuffixes: e.SIDECAR_SUFFIXES,
+    emitTextPdfMetadata: e.EMIT_TEXT_PDF_METADATA,
+    probeSettings: { lossyBitDepth: e.LOSSY_BIT_DEPTH },
+    settleSeconds: e.SETTLE_SECONDS,
+    limits: { maxEntries: e.MAX_ENTRIES, maxVideos: e.MAX_VIDEOS, maxBytes: e.MAX_BYTES },
+    objectUrlBase: e.OBJECT_URL_BASE ?? null,
+  };
+}
+
+/** The URL an import entry gives for a data object: under OBJECT_URL_BASE, else the bucket's S3 URL. */
+export function objectUrlOf(config: Config, key: string): string {
+  if (config.objectUrlBase !== null) return objectUrlFromBase(config.objectUrlBase, key);
+  return objectUrlFor({ bucket: config.dataBucket, region: config.region, key });
+}

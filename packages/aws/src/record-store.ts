@@ -1,0 +1,147 @@
+import type { S3Client } from "@aws-sdk/client-s3";
+import { type DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
+import { type MetadataSchema, NotFoundError, type RecordStore, type StoredRecord } from "@sluice/core";
+import { callDynamo, isConditionFailed, toDynamoError } from "./dynamo-errors";
+import { createLeases } from "./leases";
+import { createOverflowStore } from "./overflow";
+import {
+  fromItem,
+  itemSize,
+  OverflowPointerSchema,
+  parseRecordItem,
+  type RecordItem,
+  recordPk,
+  toItem,
+} from "./record-item";
+import { batchGetItems, queryPending } from "./record-reads";
+import { createSchemaItem } from "./schema-item";
+
+/** What the record store needs: clients built elsewhere, the table, and the exports bucket for overflow. */
+export interface RecordStoreOptions {
+  doc: DynamoDBDocumentClient;
+  tableName: string;
+  s3: S3Client;
+  exportsBucket: string;
+  /** Partitions of each sparse index; changing it strands items written under the old count. */
+  shards?: number;
+}
+
+/** The DynamoDB record store, with writes of the metadata schema (not in the port yet). */
+export type DynamoRecordStore = RecordStore & { putSchema(schema: MetadataSchema): Promise<void> };
+
+/** Items above this move their payload to S3: under DynamoDB's 400 KB, with room for index attributes. */
+export const MAX_INLINE_ITEM_BYTES = 350 * 1024;
+
+// A payload replaced between the read of its item and of its object is gone; re-reading the item finds the new one.
+const PAYLOAD_READ_ATTEMPTS = 3;
+
+/** Creates the record store over the records table (design.md "Records"). */
+export function createRecordStore(options: RecordStoreOptions): DynamoRecordStore {
+  const { doc, tableName, shards = 16 } = options;
+  const overflow = createOverflowStore(options.s3, options.exportsBucket);
+
+  async function readItem(pk: string): Promise<unknown> {
+    const read = new GetCommand({ TableName: tableName, Key: { pk }, ConsistentRead: true });
+    return (await callDynamo(`GetItem ${pk}`, () => doc.send(read))).Item;
+  }
+
+  async function hydrate(raw: unknown): Promise<StoredRecord> {
+    let item: RecordItem = parseRecordItem(raw);
+    for (let attempt = 1; ; attempt += 1) {
+      if (item.payload !== undefined) return fromItem(item, item.payload);
+      if (item.overflow === undefined)
+        throw new Error(`the item ${item.pk} has neither payload nor overflow`);
+      try {
+        return fromItem(item, await overflow.read(item.overflow));
+      } catch (error) {
+        if (!(error instanceof NotFoundError) || attempt >= PAYLOAD_READ_ATTEMPTS) throw error;
+        const fresh = await readItem(item.pk);
+        if (fresh === undefined) throw error;
+        item = parseRecordItem(fresh);
+      }
+    }
+  }
+
+  return {
+    async get(bucket, key) {
+      const raw = await readItem(recordPk(bucket, key));
+      return raw === undefined ? null : hydrate(raw);
+    },
+
+    async getMany(bucket, keys) {
+      const pks = keys.map((key) => recordPk(bucket, key));
+      const found = await batchGetItems(doc, tableName, pks);
+      // In the order asked, each key once, missing keys left out.
+      const items = [...new Set(pks)].flatMap((pk) => {
+        const raw = found.get(pk);
+        return raw === undefined ? [] : [raw];
+      });
+      return Promise.all(items.map(hydrate));
+    },
+
+    async put(record, expectedRevision) {
+      const { item, payload } = toItem(record, shards);
+      const pointer =
+        itemSize({ ...item, payload }) > MAX_INLINE_ITEM_BYTES
+          ? await overflow.write(item.pk, record.revision, payload)
+          : undefined;
+      if (pointer === undefined) item.payload = payload;
+      else item.overflow = pointer;
+      let previous: unknown;
+      try {
+        const out = await doc.send(
+          new PutCommand({
+            TableName: tableName,
+            Item: item,
+            ...(expectedRevision === null
+              ? { ConditionExpression: "attribute_not_exists(pk)" }
+              : {
+                  ConditionExpression: "#revision = :expected",
+                  ExpressionAttributeNames: { "#revision": "revision" },
+                  ExpressionAttributeValues: { ":expected": expectedRevision },
+                }),
+            ReturnValues: "ALL_OLD",
+          }),
+        );
+        previous = out.Attributes?.overflow;
+      } catch (error) {
+        // Only a failed condition proves the item was not written; after a timeout it may have been.
+        if (pointer !== undefined && isConditionFailed(error)) await overflow.discard(pointer.key);
+        throw toDynamoError(error, `PutItem ${item.pk} (expected revision ${expectedRevision ?? "none"})`);
+      }
+      const old = OverflowPointerSchema.safeParse(previous);
+      if (old.success && old.data.key !== pointer?.key) await overflow.discard(old.data.key);
+    },
+
+    async listPending(changedBefore, limit) {
+      const items = await queryPending(doc, tableName, shards, changedBefore, limit);
+      const records = await Promise.all(items.map(hydrate));
+      // The index is eventually consistent, and hydrate may re-read a newer item that is no longer pending.
+      return records.filter((record) => record.export.state === "pending");
+    },
+
+    async markExported(bucket, key, revision, file, at) {
+      const pk = recordPk(bucket, key);
+      try {
+        // Not a content change: the revision stays, so a writer holding it can still write.
+        await doc.send(
+          new UpdateCommand({
+            TableName: tableName,
+            Key: { pk },
+            UpdateExpression: "SET #export = :export REMOVE pendingPk, pendingSk",
+            ConditionExpression: "#revision = :revision",
+            ExpressionAttributeNames: { "#export": "export", "#revision": "revision" },
+            ExpressionAttributeValues: { ":export": { state: "exported", file, at }, ":revision": revision },
+          }),
+        );
+        return true;
+      } catch (error) {
+        if (isConditionFailed(error)) return false;
+        throw toDynamoError(error, `UpdateItem ${pk}`);
+      }
+    },
+
+    ...createLeases(doc, tableName),
+    ...createSchemaItem(doc, tableName),
+  };
+}

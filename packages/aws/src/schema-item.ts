@@ -1,0 +1,36 @@
+import { type DynamoDBDocumentClient, GetCommand, PutCommand } from "@aws-sdk/lib-dynamodb";
+import { type MetadataSchema, parseMetadataSchema } from "@sluice/core";
+import { z } from "zod";
+import { callDynamo } from "./dynamo-errors";
+
+const SCHEMA_PK = "#schema#current";
+
+// The schema is stored as JSON text, for the same reasons as a record's payload (see record-item.ts).
+const SchemaItemSchema = z.object({ schema: z.string() });
+
+/** The metadata schema in force, one item (`pk = #schema#current`: a bucket name never starts with `#`, so no record can collide) in the records table. */
+export function createSchemaItem(
+  doc: DynamoDBDocumentClient,
+  tableName: string,
+): { getSchema(): Promise<MetadataSchema | null>; putSchema(schema: MetadataSchema): Promise<void> } {
+  return {
+    async getSchema() {
+      const read = new GetCommand({ TableName: tableName, Key: { pk: SCHEMA_PK }, ConsistentRead: true });
+      const item: unknown = (await callDynamo(`GetItem ${SCHEMA_PK}`, () => doc.send(read))).Item;
+      if (item === undefined) return null;
+      const text = SchemaItemSchema.parse(item).schema;
+      const parsed = parseMetadataSchema(JSON.parse(text));
+      if (parsed.ok) return parsed.schema;
+      const problems = parsed.errors.map((found) => `${found.path ?? ""} ${found.message}`.trim()).join("; ");
+      throw new Error(`the stored metadata schema is invalid: ${problems}`);
+    },
+
+    async putSchema(schema) {
+      const write = new PutCommand({
+        TableName: tableName,
+        Item: { pk: SCHEMA_PK, schema: JSON.stringify(schema) },
+      });
+      await callDynamo(`PutItem ${SCHEMA_PK}`, () => doc.send(write));
+    },
+  };
+}

@@ -1,0 +1,214 @@
+import type { ByteSource } from "../byte-source";
+import { createCachingByteSource, type ReadStats } from "../caching-byte-source";
+import { defaultsKeysFor, sidecarKeysFor } from "../classify-key";
+import { deriveRecord, type MetadataFile } from "../derive-record";
+import { AccessDeniedError, NotFoundError, TransientError, WriteConflictError } from "../errors";
+import { type Issue, issue } from "../issues";
+import { stableStringify } from "../json";
+import type { StoredRecord } from "../ports";
+import type { SluiceRecord } from "../record";
+import { unreadableRecord } from "../scan-listing";
+import { normalizeSequencer } from "../sequencer";
+import type { DeriveOutcome, PipelineDeps } from "./pipeline-deps";
+
+/** The source key whose event caused a derivation, and that event's sequencer. */
+export interface Trigger {
+  source: string;
+  sequencer: string;
+}
+
+/** Extras for one derivation. */
+export interface DeriveOptions {
+  /** Warnings to add to the record (which form of an event key was used). */
+  warnings?: readonly Issue[];
+  /**
+   * Defaults files already looked up, shared by the derivations of one page of work, so that a
+   * page under one folder reads each `_defaults.json` once rather than once per object.
+   */
+  defaultsCache?: Map<string, Promise<ByteSource | null>>;
+}
+
+const MAX_ATTEMPTS = 5;
+
+/**
+ * Re-derives the record of one data object from the current state of storage and writes it with
+ * a conditional write: an event whose sequencer for its source key is not newer than the stored one
+ * changes nothing, and a lost race re-reads and derives again. The record converges on
+ * "latest data + latest sidecar + latest defaults" whatever order events arrive in.
+ */
+export async function deriveAndStore(
+  deps: PipelineDeps,
+  key: string,
+  trigger: Trigger,
+  options: DeriveOptions = {},
+): Promise<DeriveOutcome> {
+  const sequencer = normalizeSequencer(trigger.sequencer);
+  for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt += 1) {
+    const existing = await deps.records.get(deps.objects.bucket, key);
+    const applied = existing?.sequencers[trigger.source];
+    if (applied !== undefined && applied >= sequencer) return observed(deps, key, "stale", null, null);
+    const { record: derived, read } = await deriveFromStorage(deps, key, existing, options.defaultsCache);
+    if (derived === null) return observed(deps, key, "ignored", null, read);
+    derived.warnings.push(...(options.warnings ?? []));
+    const next = nextRecord(existing, derived, { [trigger.source]: sequencer });
+    try {
+      await deps.records.put(next, existing?.revision ?? null);
+    } catch (error) {
+      if (error instanceof WriteConflictError) continue;
+      throw error;
+    }
+    const outcome =
+      derived.status === "deleted"
+        ? "tombstoned"
+        : existing && sameContent(existing, derived)
+          ? "unchanged"
+          : "written";
+    return observed(deps, key, outcome, derived, read);
+  }
+  throw new TransientError(`gave up on ${key} after ${MAX_ATTEMPTS} conflicting writes`);
+}
+
+function observed(
+  deps: PipelineDeps,
+  key: string,
+  outcome: DeriveOutcome,
+  record: SluiceRecord | null,
+  read: ReadStats | null,
+): DeriveOutcome {
+  deps.observe?.({ key, outcome, record, read });
+  return outcome;
+}
+
+/** Reads the object, its sidecars and defaults as they are now; null when there is nothing to record. */
+async function deriveFromStorage(
+  deps: PipelineDeps,
+  key: string,
+  existing: StoredRecord | null,
+  defaultsCache = new Map<string, Promise<ByteSource | null>>(),
+): Promise<{ record: SluiceRecord | null; read: ReadStats | null }> {
+  let read: ReadStats | null = null;
+  const record = await deriveFromStorageOnce(deps, key, existing, defaultsCache, (stats) => {
+    read = stats;
+  });
+  return { record, read };
+}
+
+async function deriveFromStorageOnce(
+  deps: PipelineDeps,
+  key: string,
+  existing: StoredRecord | null,
+  defaultsCache: Map<string, Promise<ByteSource | null>>,
+  onSource: (stats: ReadStats) => void,
+): Promise<SluiceRecord | null> {
+  const { objects, settings } = deps;
+  const ref = { bucket: objects.bucket, key, objectUrl: settings.objectUrlOf(key) };
+  try {
+    const source = await objects.open(key);
+    const sidecars: (MetadataFile & { suffix: string })[] = [];
+    for (const [i, sidecarKey] of sidecarKeysFor(key, settings.suffixes).entries()) {
+      const opened = await openIfPresent(deps, sidecarKey);
+      if (opened) sidecars.push({ key: sidecarKey, suffix: settings.suffixes[i] ?? "", source: opened });
+    }
+    const defaults: MetadataFile[] = [];
+    for (const defaultsKey of defaultsKeysFor(key)) {
+      let lookup = defaultsCache.get(defaultsKey);
+      if (!lookup) {
+        lookup = openIfPresent(deps, defaultsKey).then((o) => (o ? createCachingByteSource(o) : null));
+        defaultsCache.set(defaultsKey, lookup);
+      }
+      const opened = await lookup;
+      if (opened) defaults.push({ key: defaultsKey, source: opened });
+    }
+    const cached = createCachingByteSource(source);
+    onSource(cached.stats);
+    return await deriveRecord({
+      ref: {
+        ...ref,
+        etag: source.etag ?? null,
+        versionId: source.versionId ?? null,
+        contentType: source.contentType,
+      },
+      source: cached,
+      sidecars,
+      defaults,
+      schema: await deps.records.getSchema(),
+      suffixes: settings.suffixes,
+      emitTextPdfMetadata: settings.emitTextPdfMetadata,
+      probeSettings: settings.probeSettings,
+      now: deps.now(),
+    });
+  } catch (error) {
+    if (error instanceof NotFoundError) return existing ? tombstone(existing, deps.now()) : null;
+    if (error instanceof AccessDeniedError) return unreadableRecord(ref, deps.now(), error.message);
+    throw error;
+  }
+}
+
+/** Opens a metadata file, or null when it does not exist (open does the one HEAD). */
+async function openIfPresent(deps: PipelineDeps, key: string) {
+  try {
+    return await deps.objects.open(key);
+  } catch (error) {
+    if (error instanceof NotFoundError) return null;
+    throw error;
+  }
+}
+
+/** A deleted object's record: it keeps what it was, and leaves every later export. */
+function tombstone(existing: StoredRecord, now: string): SluiceRecord {
+  const { revision: _revision, sequencers: _sequencers, ...record } = existing;
+  return {
+    ...record,
+    status: "deleted",
+    importEntry: null,
+    errors: [],
+    warnings: [issue("object-deleted", "the object was deleted; it leaves every later export")],
+    updatedAt: now,
+    export: { state: "held" },
+  };
+}
+
+/** The stored record that follows `existing`: export state kept when nothing Encord sees changed. */
+function nextRecord(
+  existing: StoredRecord | null,
+  derived: SluiceRecord,
+  sequencers: Record<string, string>,
+): StoredRecord {
+  const merged = { ...(existing?.sequencers ?? {}), ...sequencers };
+  const revision = (existing?.revision ?? 0) + 1;
+  if (existing && sameContent(existing, derived)) {
+    return { ...existing, revision, sequencers: merged };
+  }
+  const sameEntry =
+    existing !== null && stableStringify(existing.importEntry) === stableStringify(derived.importEntry);
+  const exportState =
+    derived.status !== "ready"
+      ? { state: "held" as const }
+      : sameEntry && existing
+        ? existing.export
+        : { state: "pending" as const };
+  if (
+    existing &&
+    derived.status === "ready" &&
+    existing.export.state === "exported" &&
+    existing.etag !== derived.etag
+  ) {
+    const differs = stableStringify(existing.mediaMetadata) !== stableStringify(derived.mediaMetadata);
+    if (differs) {
+      derived.warnings.push(
+        issue(
+          "encord-media-stale",
+          "re-uploaded with different media metadata; Encord keeps the first registration's",
+        ),
+      );
+    }
+  }
+  return { ...derived, export: exportState, revision, sequencers: merged };
+}
+
+/** Whether a derivation changed anything but its time. */
+function sameContent(existing: StoredRecord, derived: SluiceRecord): boolean {
+  const { revision: _r, sequencers: _s, updatedAt: _u, export: _e, ...before } = existing;
+  const { updatedAt: _u2, export: _e2, ...after } = derived;
+  return stableStringify(before) === stableStringify(after);
+}

@@ -1,0 +1,66 @@
+import { classifyKey } from "../classify-key";
+import { issue } from "../issues";
+import { decodeEventKey, type StorageEvent } from "../storage-event";
+import { deriveAndStore } from "./derive-and-store";
+import type { DeriveOutcome, PipelineDeps } from "./pipeline-deps";
+
+/** What an event led to, for logs and metrics. */
+export interface IngestResult {
+  key: string;
+  role: ReturnType<typeof classifyKey>["kind"];
+  outcome: DeriveOutcome | "enqueued";
+}
+
+/**
+ * Handles one S3 object event (design.md "Data flow"): a data object is derived and recorded; a
+ * sidecar re-derives its data object's record; a `_defaults.json` change fans out through the
+ * work queue; a delete tombstones the record unless the object still answers HEAD.
+ */
+export async function ingestEvent(deps: PipelineDeps, event: StorageEvent): Promise<IngestResult> {
+  const key = await resolveKey(deps, event);
+  const role = classifyKey(key, deps.settings.suffixes);
+  const trigger = { source: key, sequencer: event.sequencer };
+  const warnings =
+    key === decodeEventKey(event.rawKey)
+      ? []
+      : [
+          issue(
+            "raw-key-used",
+            `the event key answered only in its raw form "${event.rawKey}", so it was not decoded`,
+          ),
+        ];
+  switch (role.kind) {
+    case "data":
+      return { key, role: role.kind, outcome: await deriveAndStore(deps, key, trigger, { warnings }) };
+    case "sidecar":
+      return { key, role: role.kind, outcome: await deriveAndStore(deps, role.dataKey, trigger) };
+    case "defaults":
+      await deps.work.send({
+        type: "rederive-prefix",
+        bucket: event.bucket,
+        prefix: role.prefix,
+        source: key,
+        sequencer: event.sequencer,
+        cursor: null,
+      });
+      return { key, role: role.kind, outcome: "enqueued" };
+    case "group-manifest":
+      // Groups are assembled by the grouping issue; until then a manifest changes nothing.
+      return { key, role: role.kind, outcome: "ignored" };
+  }
+}
+
+/**
+ * Picks the decoded key, or the raw key when only that form exists (EventBridge key encoding is
+ * undocumented): for a create, the form that answers HEAD; for a delete, the form with a record.
+ */
+async function resolveKey(deps: PipelineDeps, event: StorageEvent): Promise<string> {
+  const decoded = decodeEventKey(event.rawKey);
+  if (decoded === event.rawKey) return decoded;
+  if (event.kind === "created") {
+    if ((await deps.objects.head(decoded)) !== null) return decoded;
+    return (await deps.objects.head(event.rawKey)) !== null ? event.rawKey : decoded;
+  }
+  if ((await deps.records.get(deps.objects.bucket, decoded)) !== null) return decoded;
+  return (await deps.records.get(deps.objects.bucket, event.rawKey)) !== null ? event.rawKey : decoded;
+}

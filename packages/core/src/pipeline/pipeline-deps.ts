@@ -1,0 +1,40 @@
+import type { ReadStats } from "../caching-byte-source";
+import type { ExportStore, ObjectStore, RecordStore, WorkQueue } from "../ports";
+import type { ProbeSettings } from "../probes/probe-types";
+import type { SluiceRecord } from "../record";
+import type { ImportLimits } from "../split-imports";
+
+/** Settings of the pipeline, parsed once from config at cold start. */
+export interface PipelineSettings {
+  suffixes: readonly string[];
+  emitTextPdfMetadata: boolean;
+  probeSettings: ProbeSettings;
+  limits: ImportLimits;
+  objectUrlOf(key: string): string;
+  /** Keys per page of fan-out work. */
+  pageSize: number;
+}
+
+/** The ports and clock every pipeline use case works through. */
+export interface PipelineDeps {
+  objects: ObjectStore;
+  records: RecordStore;
+  work: WorkQueue;
+  exports: ExportStore;
+  settings: PipelineSettings;
+  /** ISO 8601 time now. */
+  now(): string;
+  /** Told of every derivation, for logs and metrics (records by status, bytes and requests per object). */
+  observe?(derivation: Derivation): void;
+}
+
+/** One derivation as the observer sees it. */
+export interface Derivation {
+  key: string;
+  outcome: DeriveOutcome;
+  record: SluiceRecord | null;
+  read: ReadStats | null;
+}
+
+/** What one derivation did to a record. */
+export type DeriveOutcome = "written" | "unchanged" | "stale" | "tombstoned" | "ignored";

@@ -1,0 +1,35 @@
+import { planListing } from "../plan-listing";
+import type { RederiveMessage } from "../work-message";
+import { deriveAndStore } from "./derive-and-store";
+import type { DeriveOutcome, PipelineDeps } from "./pipeline-deps";
+
+/** Counts of what one page of work did. */
+export interface PageResult {
+  keys: number;
+  outcomes: Partial<Record<DeriveOutcome, number>>;
+  next: string | null;
+}
+
+const CONCURRENCY = 8;
+
+/**
+ * Re-derives one page of data objects under a prefix (after a `_defaults.json` change), then
+ * queues the next page, so that no invocation runs long whatever the prefix holds.
+ */
+export async function rederivePage(deps: PipelineDeps, message: RederiveMessage): Promise<PageResult> {
+  const page = await deps.objects.list(message.prefix, message.cursor, deps.settings.pageSize);
+  const { dataKeys } = planListing(page.keys, deps.settings.suffixes);
+  const outcomes: PageResult["outcomes"] = {};
+  const queue = [...dataKeys];
+  const defaultsCache = new Map();
+  const worker = async () => {
+    for (let key = queue.shift(); key !== undefined; key = queue.shift()) {
+      const trigger = { source: message.source, sequencer: message.sequencer };
+      const outcome = await deriveAndStore(deps, key, trigger, { defaultsCache });
+      outcomes[outcome] = (outcomes[outcome] ?? 0) + 1;
+    }
+  };
+  await Promise.all(Array.from({ length: CONCURRENCY }, worker));
+  if (page.cursor !== null) await deps.work.send({ ...message, cursor: page.cursor });
+  return { keys: dataKeys.length, outcomes, next: page.cursor };
+}

@@ -1,0 +1,71 @@
+import type { MetadataSchema } from "./metadata-schema";
+import type { SluiceRecord } from "./record";
+import type { OpenedObject } from "./scan-listing";
+import type { WorkMessage } from "./work-message";
+
+export type { RederiveMessage, WorkMessage } from "./work-message";
+
+/** What a HEAD of an object says. */
+export interface ObjectInfo {
+  key: string;
+  size: number;
+  etag: string | null;
+  versionId: string | null;
+  contentType: string | null;
+}
+
+/**
+ * The data bucket, read-only. `head` answers null for a missing object (404) and throws
+ * AccessDeniedError for 403 and TransientError for throttling or 5xx once the SDK's retries are spent.
+ */
+export interface ObjectStore {
+  readonly bucket: string;
+  head(key: string): Promise<ObjectInfo | null>;
+  /** Opens an object for ranged reads; throws NotFoundError when it is gone. */
+  open(key: string): Promise<OpenedObject>;
+  /** One page of keys under a prefix, in S3's order. */
+  list(
+    prefix: string,
+    cursor: string | null,
+    limit: number,
+  ): Promise<{ keys: string[]; cursor: string | null }>;
+}
+
+/** A record as stored: the public record plus what keeps writes ordered and idempotent. */
+export interface StoredRecord extends SluiceRecord {
+  /** Incremented on every change of the record. */
+  revision: number;
+  /** The newest S3 sequencer applied per source key (the object, its sidecar, each defaults file), normalised. */
+  sequencers: Record<string, string>;
+}
+
+/** The records table. Writes are single-item and conditional (dynalite has no transactions). */
+export interface RecordStore {
+  get(bucket: string, key: string): Promise<StoredRecord | null>;
+  getMany(bucket: string, keys: readonly string[]): Promise<StoredRecord[]>;
+  /**
+   * Writes the record only if the stored revision is still `expectedRevision` (null: no item yet);
+   * otherwise throws WriteConflictError. The caller sets `revision` to expectedRevision + 1.
+   */
+  put(record: StoredRecord, expectedRevision: number | null): Promise<void>;
+  /** Records pending export whose last change is at or before `changedBefore` (ISO time), oldest first. */
+  listPending(changedBefore: string, limit: number): Promise<StoredRecord[]>;
+  /** Marks a record exported if its revision is still `revision`; answers whether it did. */
+  markExported(bucket: string, key: string, revision: number, file: string, at: string): Promise<boolean>;
+  /** Takes or renews the named lease until `until` if it is free or expired at `now`; answers whether it holds it. */
+  acquireLease(name: string, owner: string, now: string, until: string): Promise<boolean>;
+  releaseLease(name: string, owner: string): Promise<void>;
+  /** The metadata schema in force, or null when none is set. */
+  getSchema(): Promise<MetadataSchema | null>;
+}
+
+/** The work queue (SQS in AWS, the local driver on a laptop). */
+export interface WorkQueue {
+  send(message: WorkMessage): Promise<void>;
+}
+
+/** Sluice's own exports bucket: import files. */
+export interface ExportStore {
+  /** Stores an import file under `imports/<name>.json` and returns its key. */
+  putImport(name: string, body: string): Promise<string>;
+}

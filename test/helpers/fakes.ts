@@ -1,0 +1,192 @@
+import { createHash } from "node:crypto";
+import {
+  createMemoryByteSource,
+  DEFAULT_IMPORT_LIMITS,
+  DEFAULT_PROBE_SETTINGS,
+  type ExportStore,
+  type MetadataSchema,
+  NotFoundError,
+  type ObjectStore,
+  type PipelineDeps,
+  type RecordStore,
+  type StoredRecord,
+  type WorkMessage,
+  type WorkQueue,
+  WriteConflictError,
+} from "../../packages/core/src/index";
+
+/** An in-memory bucket: a fake of the ObjectStore port for core use-case tests. */
+export function createMemoryObjectStore(bucket = "data") {
+  const objects = new Map<string, { bytes: Uint8Array; etag: string; versionId: string }>();
+  let version = 0;
+  const store: ObjectStore & {
+    put(key: string, bytes: Uint8Array | string): void;
+    remove(key: string): void;
+  } = {
+    bucket,
+    put(key, bytes) {
+      const data = typeof bytes === "string" ? new TextEncoder().encode(bytes) : bytes;
+      version += 1;
+      objects.set(key, {
+        bytes: data,
+        etag: createHash("md5").update(data).digest("hex"),
+        versionId: `v${version}`,
+      });
+    },
+    remove(key) {
+      objects.delete(key);
+    },
+    async head(key) {
+      const o = objects.get(key);
+      return o
+        ? { key, size: o.bytes.byteLength, etag: o.etag, versionId: o.versionId, contentType: null }
+        : null;
+    },
+    async open(key) {
+      const o = objects.get(key);
+      if (!o) throw new NotFoundError(`no such key ${key}`);
+      return { ...createMemoryByteSource(o.bytes), etag: o.etag, versionId: o.versionId, contentType: null };
+    },
+    async list(prefix, cursor, limit) {
+      const keys = [...objects.keys()]
+        .filter((k) => k.startsWith(prefix) && (cursor === null || k > cursor))
+        .sort();
+      const page = keys.slice(0, limit);
+      return { keys: page, cursor: keys.length > limit ? (page.at(-1) ?? null) : null };
+    },
+  };
+  return store;
+}
+
+/** An in-memory records table with the same conditional-write rules as the DynamoDB store. */
+export function createMemoryRecordStore() {
+  const items = new Map<string, StoredRecord>();
+  const leases = new Map<string, { owner: string; until: string }>();
+  let schema: MetadataSchema | null = null;
+  const clone = <T>(v: T): T => structuredClone(v);
+  const store: RecordStore & { items: Map<string, StoredRecord>; setSchema(s: MetadataSchema | null): void } =
+    {
+      items,
+      setSchema(s) {
+        schema = s;
+      },
+      async get(bucket, key) {
+        const item = items.get(`${bucket}#${key}`);
+        return item ? clone(item) : null;
+      },
+      async getMany(bucket, keys) {
+        return keys.flatMap((k) => {
+          const item = items.get(`${bucket}#${k}`);
+          return item ? [clone(item)] : [];
+        });
+      },
+      async put(record, expectedRevision) {
+        const current = items.get(`${record.bucket}#${record.key}`);
+        if ((current?.revision ?? null) !== expectedRevision)
+          throw new WriteConflictError("revision changed");
+        items.set(`${record.bucket}#${record.key}`, clone(record));
+      },
+      async listPending(changedBefore, limit) {
+        return [...items.values()]
+          .filter((r) => r.export.state === "pending" && r.updatedAt <= changedBefore)
+          .sort((a, b) => (a.updatedAt < b.updatedAt ? -1 : 1))
+          .slice(0, limit)
+          .map(clone);
+      },
+      async markExported(bucket, key, revision, file, at) {
+        const item = items.get(`${bucket}#${key}`);
+        if (!item || item.revision !== revision) return false;
+        item.export = { state: "exported", file, at };
+        return true;
+      },
+      async acquireLease(name, owner, now, until) {
+        const lease = leases.get(name);
+        if (lease && lease.owner !== owner && lease.until > now) return false;
+        leases.set(name, { owner, until });
+        return true;
+      },
+      async releaseLease(name, owner) {
+        if (leases.get(name)?.owner === owner) leases.delete(name);
+      },
+      async getSchema() {
+        return schema;
+      },
+    };
+  return store;
+}
+
+/** Collects work messages; `drain` runs them through a handler until none are left. */
+export function createMemoryWorkQueue() {
+  const messages: WorkMessage[] = [];
+  const queue: WorkQueue & {
+    messages: WorkMessage[];
+    drain(handle: (m: WorkMessage) => Promise<unknown>): Promise<number>;
+  } = {
+    messages,
+    async send(message) {
+      messages.push(structuredClone(message));
+    },
+    async drain(handle) {
+      let handled = 0;
+      for (let m = messages.shift(); m !== undefined; m = messages.shift()) {
+        await handle(m);
+        handled += 1;
+      }
+      return handled;
+    },
+  };
+  return queue;
+}
+
+/** Keeps import files in memory. */
+export function createMemoryExportStore() {
+  const files = new Map<string, string>();
+  const store: ExportStore & { files: Map<string, string> } = {
+    files,
+    async putImport(name, body) {
+      const key = `imports/${name}.json`;
+      files.set(key, body);
+      return key;
+    },
+  };
+  return store;
+}
+
+/** Pipeline deps over in-memory fakes with a settable clock. */
+export function createFakePipeline(bucket = "data") {
+  let clock = 0;
+  const objects = createMemoryObjectStore(bucket);
+  const records = createMemoryRecordStore();
+  const work = createMemoryWorkQueue();
+  const exports = createMemoryExportStore();
+  const iso = (ms: number) => new Date(Date.UTC(2026, 0, 1) + ms).toISOString();
+  const deps: PipelineDeps = {
+    objects,
+    records,
+    work,
+    exports,
+    settings: {
+      suffixes: [".metadata.json"],
+      emitTextPdfMetadata: false,
+      probeSettings: DEFAULT_PROBE_SETTINGS,
+      limits: DEFAULT_IMPORT_LIMITS,
+      objectUrlOf: (key) => `https://${bucket}.s3.eu-west-1.amazonaws.com/${encodeURI(key)}`,
+      pageSize: 50,
+    },
+    now: () => iso(clock),
+  };
+  return {
+    deps,
+    objects,
+    records,
+    work,
+    exports,
+    advance(ms: number) {
+      clock += ms;
+    },
+    iso,
+    get clockMs() {
+      return clock;
+    },
+  };
+}
