@@ -15,7 +15,7 @@ import { probeText } from "./text";
 const PROBES: { mimeTypes: RegExp; probe: MediaProbe }[] = [
   { mimeTypes: /^(video|audio)\/(mp4|quicktime|x-m4v|x-m4a|m4a|3gpp|3gpp2)$/, probe: probeMp4 },
   { mimeTypes: /^(video|audio)\/(webm|matroska|x-matroska)$/, probe: probeMatroska },
-  { mimeTypes: /^video\/(x-msvideo|avi|msvideo)$/, probe: probeAvi },
+  { mimeTypes: /^video\/(x-msvideo|avi|msvideo|vnd\.avi)$/, probe: probeAvi },
   { mimeTypes: /^audio\//, probe: probeAudio },
   { mimeTypes: /^image\//, probe: probeImage },
   { mimeTypes: /^application\/pdf$/, probe: probePdf },
