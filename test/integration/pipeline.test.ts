@@ -74,6 +74,28 @@ describe("the event pipeline against s3rver and dynalite", () => {
     expect(record?.mediaMetadata?.mimeType).toBe("audio/mpeg");
   });
 
+  it("keeps a record that changes while the exporter writes its file pending, and exports it in the next run", async () => {
+    await h.put("race/a.png", mediaBytes("image.png"));
+    await h.settle();
+    const exports = h.deps.pipeline.exports;
+    h.deps.pipeline.exports = {
+      async putImport(name, body) {
+        await h.put("race/a.png.metadata.json", '{"late":true}');
+        await h.settle();
+        return exports.putImport(name, body);
+      },
+    };
+    const first = await h.exportNow();
+    h.deps.pipeline.exports = exports;
+
+    expect(first.changedMeanwhile).toBeGreaterThanOrEqual(1);
+    expect((await h.record("race/a.png"))?.export.state).toBe("pending");
+    await h.exportNow();
+    const entries = (await h.exportedEntries()).filter((e) => e.title === "race/a.png");
+    expect(entries.map((e) => e.clientMetadata)).toEqual([undefined, { late: true }]);
+    expect((await h.record("race/a.png"))?.export.state).toBe("exported");
+  });
+
   it("tombstones a deleted object so no later export holds it, and re-derives when the key still answers HEAD", async () => {
     await h.put("del/gone.png", mediaBytes("image.png"));
     await h.put("del/kept.png", mediaBytes("image.png"));

@@ -6,9 +6,10 @@ import { inspectFile } from "./inspect";
 import { scanFolder } from "./scan";
 
 const USAGE = `usage:
-  sluice scan DIR --url-base URL [--sidecar-suffix S]... [--schema FILE] [--out FILE]
-              [--max-entries N] [--max-videos N] [--max-bytes N]
-  sluice inspect FILE [--root DIR] [--url-base URL] [--sidecar-suffix S]... [--schema FILE]`;
+  sluice scan DIR|s3://BUCKET/PREFIX [--url-base URL] [--sidecar-suffix S]... [--schema FILE] [--out FILE]
+              [--max-entries N] [--max-videos N] [--max-bytes N] [--endpoint URL]
+  sluice inspect FILE|s3://BUCKET/KEY [--root DIR] [--url-base URL] [--sidecar-suffix S]... [--schema FILE]
+              [--endpoint URL]`;
 
 /** Runs the `sluice` command with its arguments and returns the exit code. */
 export async function main(argv: string[], io: CliIo = processIo()): Promise<number> {
@@ -50,6 +51,7 @@ function processIo(): CliIo {
 }
 
 const COMMON_OPTIONS = {
+  endpoint: { type: "string" },
   "url-base": { type: "string" },
   "sidecar-suffix": { type: "string", multiple: true },
   schema: { type: "string" },
@@ -77,10 +79,10 @@ async function runScan(args: string[], io: CliIo): Promise<number> {
   );
   const [dir, ...extra] = positionals;
   if (dir === undefined || extra.length > 0) throw new UsageError(`scan takes one folder\n${USAGE}`);
-  if (dir.startsWith("s3://")) throw new UsageError("s3:// sources need the AWS adapters, which come later");
   const result = await scanFolder(
     {
       dir,
+      endpoint: values.endpoint,
       urlBase: values["url-base"],
       suffixes: values["sidecar-suffix"],
       schemaFile: values.schema,
@@ -117,9 +119,10 @@ async function runInspect(args: string[], io: CliIo): Promise<number> {
   );
   const [file, ...extra] = positionals;
   if (file === undefined || extra.length > 0) throw new UsageError(`inspect takes one file\n${USAGE}`);
-  if (file.startsWith("s3://")) throw new UsageError("s3:// sources need the AWS adapters, which come later");
   const record = await inspectFile({
     file,
+    endpoint: values.endpoint,
+    env: io.env,
     root: values.root,
     urlBase: values["url-base"],
     suffixes: values["sidecar-suffix"],

@@ -12,12 +12,14 @@ import { createFolderReader } from "./folder-reader";
 import { describeFsError, loadSchema, loadSuffixes } from "./load-inputs";
 import type { CliIo } from "./main";
 import { createProgress } from "./progress";
+import { listAll, openS3Source } from "./s3-source";
 import { parseUrlBase } from "./url-base";
 import { walkFolder } from "./walk-folder";
 
 /** Options of `sluice scan` on a local folder. */
 export interface ScanFolderOptions {
   dir: string;
+  endpoint?: string;
   urlBase: string | undefined;
   suffixes: string[] | undefined;
   schemaFile: string | undefined;
@@ -31,21 +33,15 @@ export async function scanFolder(
   options: ScanFolderOptions,
   io: CliIo,
 ): Promise<ScanResult & { texts: string[] }> {
-  const info = await stat(options.dir).catch((error: unknown) => {
-    throw new UsageError(`cannot scan ${options.dir}: ${describeFsError(error)}`);
-  });
-  if (!info.isDirectory()) throw new UsageError(`${options.dir} is not a folder`);
-  const mapping = parseUrlBase(options.urlBase, options.dir);
   const suffixes = loadSuffixes(options.suffixes);
   const schema = await loadSchema(options.schemaFile);
-  const found = await walkFolder(options.dir);
-  const progress = createProgress(found.length, process.stderr);
+  const listing = options.dir.startsWith("s3://")
+    ? await s3Listing(options, io)
+    : await folderListing(options);
+  const progress = createProgress(listing.keys.length, process.stderr);
   const limits = { ...DEFAULT_IMPORT_LIMITS, ...definedOnly(options.limits) };
   const result = await scanListing({
-    bucket: mapping.bucket,
-    keys: found.map((f) => mapping.keyPrefix + f.key),
-    reader: createFolderReader(options.dir, mapping.keyPrefix),
-    objectUrlOf: (key) => mapping.objectUrlOf(key.slice(mapping.keyPrefix.length)),
+    ...listing,
     suffixes,
     schema,
     emitTextPdfMetadata: options.emitTextPdfMetadata,
@@ -64,6 +60,34 @@ export async function scanFolder(
   // An empty folder still gives a valid (empty) import file.
   const files = result.files.length > 0 ? result.files.map((f) => f.file) : [{ ...EMPTY_IMPORT }];
   return { ...result, texts: files.map((file) => serializeImportFile(file)) };
+}
+
+type Listing = Pick<Parameters<typeof scanListing>[0], "bucket" | "keys" | "reader" | "objectUrlOf">;
+
+async function folderListing(options: ScanFolderOptions): Promise<Listing> {
+  const info = await stat(options.dir).catch((error: unknown) => {
+    throw new UsageError(`cannot scan ${options.dir}: ${describeFsError(error)}`);
+  });
+  if (!info.isDirectory()) throw new UsageError(`${options.dir} is not a folder`);
+  const mapping = parseUrlBase(options.urlBase, options.dir);
+  const found = await walkFolder(options.dir);
+  return {
+    bucket: mapping.bucket,
+    keys: found.map((f) => mapping.keyPrefix + f.key),
+    reader: createFolderReader(options.dir, mapping.keyPrefix),
+    objectUrlOf: (key) => mapping.objectUrlOf(key.slice(mapping.keyPrefix.length)),
+  };
+}
+
+/** An S3 prefix through the pipeline's own adapter; object URLs are the bucket's unless `--url-base` says. */
+async function s3Listing(options: ScanFolderOptions, io: CliIo): Promise<Listing> {
+  const source = openS3Source(options.dir, { endpoint: options.endpoint, urlBase: options.urlBase }, io.env);
+  return {
+    bucket: source.bucket,
+    keys: await listAll(source),
+    reader: source.store,
+    objectUrlOf: source.objectUrlOf,
+  };
 }
 
 const EMPTY_IMPORT = { skip_duplicate_urls: true, upsert_metadata: true } as const;
