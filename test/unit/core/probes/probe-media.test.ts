@@ -11,7 +11,9 @@ const fixtures = listProbeFixtures().map((f) => f.name);
 
 describe("probeMedia", () => {
   it.each(fixtures)("routes %s by its inferred MIME type to a probe that measures it", async (name) => {
-    const source = createCachingByteSource(createMemoryByteSource(new Uint8Array(readFileSync(probeMediaPath(name)))));
+    const source = createCachingByteSource(
+      createMemoryByteSource(new Uint8Array(readFileSync(probeMediaPath(name)))),
+    );
     const type = await inferDataType({ head: await source.read(0, HEAD_BYTES), key: name });
     if (!type.ok) throw new Error(`${name} was not typed: ${type.reason}`);
 
