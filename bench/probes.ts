@@ -82,16 +82,19 @@ function ffmpeg(args: string[]): void {
   execFileSync("ffmpeg", ["-hide_banner", "-loglevel", "error", "-y", ...args], { stdio: "inherit" });
 }
 
-/** Makes the large files once; a later run reuses them. */
-function makeLargeFiles(): string[] {
-  mkdirSync(LARGE, { recursive: true });
-  const clipMp4 = join(LARGE, "clip-1080p.mp4");
-  const mp4 = join(LARGE, "60min-1080p-moov-at-end.mp4");
-  const mp3 = join(LARGE, "2h.mp3");
-  const clipMkv = join(LARGE, "clip-1080p.mkv");
-  const mkv = join(LARGE, "500MB.mkv");
-  if (!existsSync(mp4)) {
-    ffmpeg([
+/** A large file made by stream-copying a short encode in a loop: seconds, not an encode. */
+interface LargeFile {
+  name: string;
+  clip: string;
+  encode: string[];
+  loop: string[];
+}
+
+const LARGE_FILES: LargeFile[] = [
+  {
+    name: "60min-1080p-moov-at-end.mp4",
+    clip: "clip-1080p.mp4",
+    encode: [
       "-f",
       "lavfi",
       "-i",
@@ -104,12 +107,13 @@ function makeLargeFiles(): string[] {
       "ultrafast",
       "-b:v",
       "1M",
-      clipMp4,
-    ]);
-    ffmpeg(["-stream_loop", "-1", "-i", clipMp4, "-t", "3600", "-c", "copy", mp4]);
-  }
-  if (!existsSync(mp3)) {
-    ffmpeg([
+    ],
+    loop: ["-t", "3600"],
+  },
+  {
+    name: "2h.mp3",
+    clip: "1min.mp3",
+    encode: [
       "-f",
       "lavfi",
       "-i",
@@ -120,12 +124,13 @@ function makeLargeFiles(): string[] {
       "libmp3lame",
       "-b:a",
       "128k",
-      join(LARGE, "1min.mp3"),
-    ]);
-    ffmpeg(["-stream_loop", "-1", "-i", join(LARGE, "1min.mp3"), "-t", "7200", "-c", "copy", mp3]);
-  }
-  if (!existsSync(mkv)) {
-    ffmpeg([
+    ],
+    loop: ["-t", "7200"],
+  },
+  {
+    name: "500MB.mkv",
+    clip: "clip-1080p.mkv",
+    encode: [
       "-f",
       "lavfi",
       "-i",
@@ -138,11 +143,22 @@ function makeLargeFiles(): string[] {
       "ultrafast",
       "-b:v",
       "8M",
-      clipMkv,
-    ]);
-    ffmpeg(["-stream_loop", "-1", "-i", clipMkv, "-fs", "500000000", "-c", "copy", mkv]);
-  }
-  return [mp4, mp3, mkv];
+    ],
+    loop: ["-fs", "500000000"],
+  },
+];
+
+/** Makes the large files once; a later run reuses them. */
+function makeLargeFiles(): string[] {
+  mkdirSync(LARGE, { recursive: true });
+  return LARGE_FILES.map(({ name, clip, encode, loop }) => {
+    const out = join(LARGE, name);
+    if (!existsSync(out)) {
+      ffmpeg([...encode, join(LARGE, clip)]);
+      ffmpeg(["-stream_loop", "-1", "-i", join(LARGE, clip), ...loop, "-c", "copy", out]);
+    }
+    return out;
+  });
 }
 
 const fmt = (n: number) => n.toLocaleString("en-US");

@@ -1,8 +1,8 @@
-import { BatchProcessor, EventType, processPartialResponse } from "@aws-lambda-powertools/batch";
 import { EventParseError, parseStorageEventBody } from "@sluice/aws";
 import { ingestEvent } from "@sluice/core";
 import type { Context, SQSEvent, SQSRecord } from "aws-lambda";
 import { type Deps, deps } from "./deps";
+import { createSqsBatchHandler } from "./sqs-batch";
 
 /**
  * The ingest queue's handler: one S3 event per message. Permanent problems of an object end up on
@@ -10,7 +10,6 @@ import { type Deps, deps } from "./deps";
  * `batchItemFailures` so that SQS retries just those messages.
  */
 export function createIngestHandler(d: Deps) {
-  const processor = new BatchProcessor(EventType.SQS);
   const handleRecord = async (message: SQSRecord) => {
     let event: ReturnType<typeof parseStorageEventBody>;
     try {
@@ -29,16 +28,7 @@ export function createIngestHandler(d: Deps) {
       d.logger.removeKeys(["bucket", "key"]);
     }
   };
-  return async (event: SQSEvent, context: Context) => {
-    try {
-      return await processPartialResponse(event, handleRecord, processor, {
-        context,
-        throwOnFullBatchFailure: false,
-      });
-    } finally {
-      d.metrics.publishStoredMetrics();
-    }
-  };
+  return createSqsBatchHandler(d, handleRecord);
 }
 
 let ingest: ReturnType<typeof createIngestHandler> | undefined;
