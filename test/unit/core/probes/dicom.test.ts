@@ -6,6 +6,7 @@ import { createCachingByteSource } from "../../../../packages/core/src/caching-b
 import { probeDicom } from "../../../../packages/core/src/probes/dicom";
 import { DEFAULT_PROBE_SETTINGS } from "../../../../packages/core/src/probes/probe-types";
 import { expectedDicom, probeMediaPath } from "../../../helpers/probe-truth";
+import { type Part, spliced } from "../../../helpers/spliced-source";
 
 const FIXTURES = [
   "dicom-series-a-1.dcm",
@@ -17,29 +18,6 @@ const FIXTURES = [
 const fixture = (name: string) => new Uint8Array(readFileSync(probeMediaPath(name)));
 const cached = (bytes: Uint8Array) => createCachingByteSource(createMemoryByteSource(bytes));
 const probe = (source: ByteSource) => probeDicom(source, DEFAULT_PROBE_SETTINGS);
-
-type Part = Uint8Array | { zeros: number };
-
-/** A source made of byte parts and runs of zeros that are never allocated. */
-function spliced(parts: Part[]): ByteSource {
-  const sizeOf = (part: Part) => (part instanceof Uint8Array ? part.length : part.zeros);
-  const size = parts.reduce((sum, part) => sum + sizeOf(part), 0);
-  return {
-    size,
-    async read(offset, length) {
-      const out = new Uint8Array(Math.max(0, Math.min(length, size - offset)));
-      let start = 0;
-      for (const part of parts) {
-        const from = Math.max(offset, start);
-        const to = Math.min(offset + out.length, start + sizeOf(part));
-        if (from < to && part instanceof Uint8Array)
-          out.set(part.subarray(from - start, to - start), from - offset);
-        start += sizeOf(part);
-      }
-      return out;
-    },
-  };
-}
 
 const LONG_VRS = new Set(["OB", "OW", "SQ", "UN", "UT"]);
 

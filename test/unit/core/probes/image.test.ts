@@ -5,6 +5,7 @@ import { createCachingByteSource } from "../../../../packages/core/src/caching-b
 import { probeImage } from "../../../../packages/core/src/probes/image";
 import { DEFAULT_PROBE_SETTINGS } from "../../../../packages/core/src/probes/probe-types";
 import { expectedImage, probeMediaPath } from "../../../helpers/probe-truth";
+import { type Part, spliced } from "../../../helpers/spliced-source";
 
 const FIXTURES = [
   "jpeg-40x30.jpg",
@@ -21,29 +22,6 @@ const FIXTURES = [
 const fixture = (name: string) => new Uint8Array(readFileSync(probeMediaPath(name)));
 const cached = (bytes: Uint8Array) => createCachingByteSource(createMemoryByteSource(bytes));
 const probe = (source: ByteSource) => probeImage(source, DEFAULT_PROBE_SETTINGS);
-
-type Part = Uint8Array | { zeros: number };
-
-/** A source made of byte parts and runs of zeros that are never allocated. */
-function spliced(parts: Part[]): ByteSource {
-  const sizeOf = (part: Part) => (part instanceof Uint8Array ? part.length : part.zeros);
-  const size = parts.reduce((sum, part) => sum + sizeOf(part), 0);
-  return {
-    size,
-    async read(offset, length) {
-      const out = new Uint8Array(Math.max(0, Math.min(length, size - offset)));
-      let start = 0;
-      for (const part of parts) {
-        const from = Math.max(offset, start);
-        const to = Math.min(offset + out.length, start + sizeOf(part));
-        if (from < to && part instanceof Uint8Array)
-          out.set(part.subarray(from - start, to - start), from - offset);
-        start += sizeOf(part);
-      }
-      return out;
-    },
-  };
-}
 
 /** A TIFF whose only IFD (width, height, orientation) sits after `padding` bytes of strip data. */
 function tiffWithIfdAtEnd(order: "II" | "MM", padding: number, orientation: number): ByteSource {
