@@ -2,8 +2,8 @@ import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join, relative, resolve } from "node:path";
 import { PutObjectCommand } from "@aws-sdk/client-s3";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { main } from "../../packages/cli/src/main";
 import { ImportFileSchema } from "../../packages/core/src/import-format";
+import { runCli } from "../helpers/cli";
 import { type S3rverHandle, startS3rver } from "../helpers/emulators";
 
 const SAMPLE = resolve(import.meta.dirname, "../../examples/sample-bucket");
@@ -16,21 +16,7 @@ function filesUnder(dir: string): string[] {
   });
 }
 
-async function run(...argv: string[]) {
-  let stdout = "";
-  let stderr = "";
-  const code = await main(argv, {
-    stdout: (t) => {
-      stdout += t;
-    },
-    stderr: (t) => {
-      stderr += t;
-    },
-    env: { AWS_REGION: "eu-west-1" },
-    isTTY: false,
-  });
-  return { code, stdout, stderr };
-}
+const run = (...argv: string[]) => runCli(argv, { AWS_REGION: "eu-west-1" });
 
 beforeAll(async () => {
   // The CLI uses the default credential chain; s3rver accepts any credentials.

@@ -4,8 +4,8 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { promisify } from "node:util";
 import { afterEach, describe, expect, it } from "vitest";
-import { main } from "../../../packages/cli/src/main";
 import { ImportFileSchema } from "../../../packages/core/src/import-format";
+import { runCli } from "../../helpers/cli";
 import { mediaPath } from "../../helpers/media";
 
 const ROOT = resolve(import.meta.dirname, "../../..");
@@ -14,21 +14,7 @@ const BAD = join(ROOT, "examples/bad-inputs");
 const SCHEMA = join(ROOT, "examples/schema.json");
 const URL_BASE = "https://example-bucket.s3.eu-west-1.amazonaws.com/";
 
-async function run(...argv: string[]) {
-  let stdout = "";
-  let stderr = "";
-  const code = await main(argv, {
-    stdout: (t) => {
-      stdout += t;
-    },
-    stderr: (t) => {
-      stderr += t;
-    },
-    env: {},
-    isTTY: false,
-  });
-  return { code, stdout, stderr };
-}
+const run = (...argv: string[]) => runCli(argv, {});
 
 const temps: string[] = [];
 function tempDir(): string {
