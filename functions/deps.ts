@@ -13,7 +13,7 @@ import {
   objectUrlOf,
   parseConfig,
 } from "@sluice/aws";
-import type { PipelineDeps, RecordStore, WorkQueue } from "@sluice/core";
+import type { MetadataSchema, PipelineDeps, RecordStore, WorkQueue } from "@sluice/core";
 import { observeDerivations } from "./observe";
 
 /** The SDK clients of one process; the local stack passes clients pointed at its emulators. */
@@ -29,6 +29,10 @@ export interface Deps {
   pipeline: PipelineDeps;
   logger: Logger;
   metrics: Metrics;
+  /** The SDK S3 client, for adapters beyond the pipeline's ports (the API's exports bucket). */
+  s3: S3Client;
+  /** The metadata schema, read without the pipeline's cache so that a `PUT /schema` is seen at once. */
+  schemaStore: { get(): Promise<MetadataSchema | null>; put(schema: MetadataSchema): Promise<void> };
 }
 
 /** Wires the adapters into the pipeline's ports: the one composition root. */
@@ -42,14 +46,15 @@ export function createDeps(
     marshallOptions: { removeUndefinedValues: true },
   });
   const metrics = new Metrics({ namespace: "Sluice", serviceName: "sluice" });
+  const records = createRecordStore({
+    doc,
+    tableName: config.tableName,
+    s3: clients.s3,
+    exportsBucket: config.exportsBucket,
+  });
   const pipeline: PipelineDeps = {
     objects: createS3ObjectStore({ client: clients.s3, bucket: config.dataBucket }),
-    records: createRecordStore({
-      doc,
-      tableName: config.tableName,
-      s3: clients.s3,
-      exportsBucket: config.exportsBucket,
-    }),
+    records,
     work: clients.work,
     exports: createS3ExportStore({ client: clients.s3, bucket: config.exportsBucket }),
     settings: {
@@ -64,7 +69,11 @@ export function createDeps(
   };
   pipeline.observe = observeDerivations(logger, metrics);
   pipeline.records = withCachedSchema(pipeline.records, SCHEMA_TTL_MS);
-  return { config, pipeline, logger, metrics };
+  const schemaStore = {
+    get: () => records.getSchema(),
+    put: (schema: MetadataSchema) => records.putSchema(schema),
+  };
+  return { config, pipeline, logger, metrics, s3: clients.s3, schemaStore };
 }
 
 /** A schema change reaches every process within this time; until then each derivation reuses the schema read. */

@@ -18,6 +18,7 @@ export const PayloadSchema = z.object({
   clientMetadata: JsonObjectSchema,
   provenance: ProvenanceSchema,
   importEntry: JsonObjectSchema.nullable(),
+  apiLayer: JsonObjectSchema.nullable().optional(),
 });
 export type Payload = z.infer<typeof PayloadSchema>;
 
@@ -30,6 +31,7 @@ const RecordFieldsSchema = StoredRecordSchema.omit({
   clientMetadata: true,
   provenance: true,
   importEntry: true,
+  apiLayer: true,
 });
 
 /** Zod schema for a record item as read back: the record minus its payload, plus the payload or a pointer. */
@@ -62,7 +64,7 @@ export function shardOf(pk: string, shards: number): number {
 
 /** Splits a record into its item (with the sparse index attributes it needs now) and its payload text. */
 export function toItem(record: StoredRecord, shards: number): { item: ItemToWrite; payload: string } {
-  const { clientMetadata, provenance, importEntry, ...rest } = record;
+  const { clientMetadata, provenance, importEntry, apiLayer, ...rest } = record;
   // Parsing strips fields the type allows but the table must not store (extra properties, undefined).
   const fields = withoutUndefined(RecordFieldsSchema.parse(rest));
   const pk = recordPk(record.bucket, record.key);
@@ -76,7 +78,7 @@ export function toItem(record: StoredRecord, shards: number): { item: ItemToWrit
     item.pendingPk = `pending#${shard}`;
     item.pendingSk = `${record.updatedAt}#${pk}`;
   }
-  const payload: Payload = { clientMetadata, provenance, importEntry };
+  const payload: Payload = { clientMetadata, provenance, importEntry, ...(apiLayer ? { apiLayer } : {}) };
   return { item, payload: JSON.stringify(payload) };
 }
 

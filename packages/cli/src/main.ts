@@ -3,13 +3,16 @@ import { parseArgs } from "node:util";
 import { DEFAULT_PROBE_SETTINGS, type ProbeSettings } from "@sluice/core";
 import { UsageError } from "./errors";
 import { inspectFile } from "./inspect";
+import { startLocalStack } from "./local-stack";
 import { scanFolder } from "./scan";
 
 const USAGE = `usage:
   sluice scan DIR|s3://BUCKET/PREFIX [--url-base URL] [--sidecar-suffix S]... [--schema FILE] [--out FILE]
               [--max-entries N] [--max-videos N] [--max-bytes N] [--endpoint URL]
   sluice inspect FILE|s3://BUCKET/KEY [--root DIR] [--url-base URL] [--sidecar-suffix S]... [--schema FILE]
-              [--endpoint URL]`;
+              [--endpoint URL]
+  sluice start   (the local stack; settings from PORT, S3_PORT, DYNAMODB_PORT, BUCKET, EXPORTS_BUCKET,
+                  DATA_DIR, API_TOKEN, SIDECAR_SUFFIXES)`;
 
 /** Runs the `sluice` command with its arguments and returns the exit code. */
 export async function main(argv: string[], io: CliIo = processIo()): Promise<number> {
@@ -17,6 +20,7 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
     const [command, ...rest] = argv;
     if (command === "scan") return await runScan(rest, io);
     if (command === "inspect") return await runInspect(rest, io);
+    if (command === "start") return await runStart(rest, io);
     if (command === undefined || command === "help" || command === "--help" || command === "-h") {
       io.stdout(`${USAGE}\n`);
       return command === undefined ? 2 : 0;
@@ -132,6 +136,27 @@ async function runInspect(args: string[], io: CliIo): Promise<number> {
   });
   io.stdout(`${JSON.stringify(record, null, 2)}\n`);
   return 0;
+}
+
+/** Runs the local stack until SIGINT or SIGTERM, then stops it cleanly and answers 0. */
+async function runStart(args: string[], io: CliIo): Promise<number> {
+  if (args.length > 0) throw new UsageError(`start takes no arguments\n${USAGE}`);
+  if (io.env.WEBHOOK_URL) io.stderr("sluice: WEBHOOK_URL is not used yet: outbound events are not posted\n");
+  const stack = await startLocalStack(io.env, {
+    onError: (error) => io.stderr(`sluice: ${messageOf(error)}\n`),
+  });
+  io.stdout(`${stack.readyLine}\n`);
+  const signal = await new Promise<string>((resolve) => {
+    process.once("SIGINT", () => resolve("SIGINT"));
+    process.once("SIGTERM", () => resolve("SIGTERM"));
+  });
+  io.stderr(`sluice: ${signal}, stopping\n`);
+  await stack.stop();
+  return 0;
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }
 
 /** `LOSSY_BIT_DEPTH` sets the bit depth reported for lossy audio (default 16). */

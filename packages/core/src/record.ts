@@ -36,6 +36,8 @@ export const SluiceRecordSchema = z.object({
   updatedAt: z.string(),
   importEntry: JsonObjectSchema.nullable(),
   export: ExportStateSchema,
+  /** The layer written through the API (`PATCH`/`PUT /records/{key}/metadata`), above the sidecar. */
+  apiLayer: JsonObjectSchema.nullable().optional(),
   encord: z
     .object({ itemId: z.string().optional(), jobId: z.string().optional(), error: z.string().optional() })
     .optional(),

@@ -4,7 +4,7 @@ import { defaultsKeysFor, sidecarKeysFor } from "../classify-key";
 import { deriveRecord, type MetadataFile } from "../derive-record";
 import { AccessDeniedError, NotFoundError, TransientError, WriteConflictError } from "../errors";
 import { type Issue, issue } from "../issues";
-import { stableStringify } from "../json";
+import { type JsonObject, stableStringify } from "../json";
 import type { StoredRecord } from "../ports";
 import type { SluiceRecord } from "../record";
 import { unreadableRecord } from "../scan-listing";
@@ -26,6 +26,11 @@ export interface DeriveOptions {
    * page under one folder reads each `_defaults.json` once rather than once per object.
    */
   defaultsCache?: Map<string, Promise<ByteSource | null>>;
+  /**
+   * Computes the API layer from the stored one (absent: keep it). A function, so that a write that
+   * loses a race applies the edit to the layer that won rather than overwriting it.
+   */
+  editApiLayer?: (current: JsonObject | null) => JsonObject | null;
 }
 
 const MAX_ATTEMPTS = 5;
@@ -47,8 +52,18 @@ export async function deriveAndStore(
     const existing = await deps.records.get(deps.objects.bucket, key);
     const applied = existing?.sequencers[trigger.source];
     if (applied !== undefined && applied >= sequencer) return observed(deps, key, "stale", null, null);
-    const { record: derived, read } = await deriveFromStorage(deps, key, existing, options.defaultsCache);
+    const current = existing?.apiLayer ?? null;
+    const apiLayer = options.editApiLayer ? options.editApiLayer(current) : current;
+    const { record: derived, read } = await deriveFromStorage(
+      deps,
+      key,
+      existing,
+      apiLayer,
+      options.defaultsCache,
+    );
     if (derived === null) return observed(deps, key, "ignored", null, read);
+    if (apiLayer) derived.apiLayer = apiLayer;
+    else delete derived.apiLayer;
     derived.warnings.push(...(options.warnings ?? []));
     const next = nextRecord(existing, derived, { [trigger.source]: sequencer });
     try {
@@ -84,10 +99,11 @@ async function deriveFromStorage(
   deps: PipelineDeps,
   key: string,
   existing: StoredRecord | null,
+  apiLayer: JsonObject | null,
   defaultsCache = new Map<string, Promise<ByteSource | null>>(),
 ): Promise<{ record: SluiceRecord | null; read: ReadStats | null }> {
   let read: ReadStats | null = null;
-  const record = await deriveFromStorageOnce(deps, key, existing, defaultsCache, (stats) => {
+  const record = await deriveFromStorageOnce(deps, key, existing, apiLayer, defaultsCache, (stats) => {
     read = stats;
   });
   return { record, read };
@@ -97,6 +113,7 @@ async function deriveFromStorageOnce(
   deps: PipelineDeps,
   key: string,
   existing: StoredRecord | null,
+  apiLayer: JsonObject | null,
   defaultsCache: Map<string, Promise<ByteSource | null>>,
   onSource: (stats: ReadStats) => void,
 ): Promise<SluiceRecord | null> {
@@ -131,6 +148,7 @@ async function deriveFromStorageOnce(
       source: cached,
       sidecars,
       defaults,
+      apiLayer,
       schema: await deps.records.getSchema(),
       suffixes: settings.suffixes,
       emitTextPdfMetadata: settings.emitTextPdfMetadata,

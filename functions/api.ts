@@ -1,0 +1,32 @@
+import { randomUUID } from "node:crypto";
+import { type ApiDeps, createApp, createS3ExportsBucket } from "@sluice/api";
+import type { Context } from "aws-lambda";
+import { handle } from "hono/aws-lambda";
+import { type Deps, deps } from "./deps";
+import { ulid } from "./export";
+
+/** The API's deps over the pipeline's: the exports bucket for presigned answers, the bearer token. */
+export function createApiDeps(d: Deps, token: string): ApiDeps {
+  return {
+    pipeline: d.pipeline,
+    schemaStore: d.schemaStore,
+    exportsBucket: createS3ExportsBucket({ client: d.s3, bucket: d.config.exportsBucket }),
+    token,
+    newId: () => ulid(Date.now()),
+    logError: (message, details) => d.logger.error(message, details),
+  };
+}
+
+/** The API deps of a Lambda process; the token is `API_TOKEN`, and without one every request is refused. */
+export function apiDeps(): ApiDeps {
+  // A random token nobody knows refuses every authenticated request rather than letting them all in.
+  return createApiDeps(deps(), process.env.API_TOKEN || randomUUID());
+}
+
+let api: ReturnType<typeof handle> | undefined;
+
+/** The HTTP API behind a Lambda Function URL (auth `none`: IAM auth would take the `Authorization` header). */
+export const handler = (event: Parameters<ReturnType<typeof handle>>[0], context: Context) => {
+  api ??= handle(createApp(apiDeps()));
+  return api(event, context);
+};

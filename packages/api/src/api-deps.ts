@@ -1,0 +1,26 @@
+import type { MetadataSchema, PipelineDeps } from "@sluice/core";
+import type { ExportsBucket } from "./exports-bucket";
+
+/** Reads and replaces the metadata schema in force, uncached so that a `PUT` is seen by the next `GET`. */
+export interface SchemaStore {
+  get(): Promise<MetadataSchema | null>;
+  put(schema: MetadataSchema): Promise<void>;
+}
+
+/** Everything the HTTP API works through; built by the composition root (functions/api.ts, the local stack). */
+export interface ApiDeps {
+  pipeline: PipelineDeps;
+  schemaStore: SchemaStore;
+  exportsBucket: ExportsBucket;
+  /** The bearer token every route but `/health` and `/openapi.json` requires. */
+  token: string;
+  /** A new sortable id (a ULID) for ad-hoc import files and oversized responses. */
+  newId(): string;
+  /** Logs an unexpected error: its name and message only, never the stack. */
+  logError(message: string, details: Record<string, unknown>): void;
+  /** Response bodies above this many bytes are answered with a presigned URL; 5 MB by default. */
+  maxResponseBytes?: number;
+}
+
+/** Lambda responses stop at 6 MB; 5 MB (10⁶-byte MB) leaves room for headers and encoding. */
+export const MAX_RESPONSE_BYTES = 5_000_000;

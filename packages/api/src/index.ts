@@ -1,0 +1,5 @@
+export * from "./api-deps";
+export * from "./app";
+export * from "./errors";
+export * from "./exports-bucket";
+export * from "./list-records";

@@ -1,0 +1,125 @@
+import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
+import { importKeyFor } from "@sluice/aws";
+import { buildImports, isJsonObject, NotFoundError, serializeImportFile } from "@sluice/core";
+import { type ApiDeps, MAX_RESPONSE_BYTES } from "../api-deps";
+import { InvalidRequestError } from "../errors";
+import { scanRecords } from "../list-records";
+import {
+  AdhocImportBodySchema,
+  AdhocImportResultSchema,
+  ERROR_RESPONSES,
+  JsonObjectBodySchema,
+  PresignedBodySchema,
+} from "../schemas";
+
+/** Keys an ad-hoc import reads at most; a larger prefix is refused rather than silently cut. */
+export const MAX_ADHOC_KEYS = 10_000;
+
+const IMPORTS_PREFIX = "imports/";
+
+const json = <T>(schema: T, description: string) => ({
+  description,
+  content: { "application/json": { schema } },
+});
+
+const createImportRoute = createRoute({
+  method: "post",
+  path: "/imports",
+  request: { body: { required: false, content: { "application/json": { schema: AdhocImportBodySchema } } } },
+  responses: { 201: json(AdhocImportResultSchema, "the ad-hoc import files"), ...ERROR_RESPONSES },
+});
+const listRoute = createRoute({
+  method: "get",
+  path: "/imports",
+  request: {
+    query: z.object({
+      limit: z.coerce.number().int().min(1).max(1000).default(100),
+      cursor: z.string().min(1).optional(),
+    }),
+  },
+  responses: {
+    200: json(
+      z.object({
+        imports: z.array(z.object({ id: z.string(), key: z.string() })),
+        cursor: z.string().nullable(),
+      }),
+      "import files, the exporter's and ad-hoc, in key order",
+    ),
+    ...ERROR_RESPONSES,
+  },
+});
+const getRoute = createRoute({
+  method: "get",
+  path: "/imports/{id{.+}}",
+  request: {
+    params: z.object({
+      id: z
+        .string()
+        .min(1)
+        .openapi({ param: { name: "id", in: "path" } }),
+    }),
+  },
+  responses: {
+    200: json(JsonObjectBodySchema.or(PresignedBodySchema), "the import file"),
+    ...ERROR_RESPONSES,
+  },
+});
+
+/** Registers `POST /imports` (ad-hoc, export state unchanged), `GET /imports` and `GET /imports/{id}`. */
+export function registerImportRoutes(app: OpenAPIHono, deps: ApiDeps): void {
+  const maxBytes = deps.maxResponseBytes ?? MAX_RESPONSE_BYTES;
+
+  app.openapi(createImportRoute, async (c) => {
+    const { prefix, status, since } = c.req.valid("json");
+    // Without a JSON body the validator is skipped and the defaults are not applied.
+    const filter = { prefix: prefix ?? "" };
+    const { records, truncated } = await scanRecords(deps.pipeline, filter, MAX_ADHOC_KEYS);
+    if (truncated) {
+      const message = `more than ${MAX_ADHOC_KEYS} objects under the prefix; narrow it`;
+      throw new InvalidRequestError(message, [{ path: "prefix", message }]);
+    }
+    // ISO times compare as strings only at one precision: normalise `since` to the records' form.
+    const after = since === undefined ? undefined : new Date(since).toISOString();
+    const chosen = records.filter(
+      (record) =>
+        (status === undefined || record.export.state === status) &&
+        (after === undefined || record.updatedAt >= after),
+    );
+    const built = buildImports(chosen, deps.pipeline.settings.limits);
+    // Inline files while the whole answer stays under the limit (with room for the envelope).
+    let budget = maxBytes - 1024;
+    const files = [];
+    for (const { file, keys } of built.files) {
+      const id = `adhoc/${deps.newId()}`;
+      const body = serializeImportFile(file, "compact");
+      const key = await deps.pipeline.exports.putImport(id, body);
+      const bytes = Buffer.byteLength(body, "utf8");
+      if (bytes <= budget) {
+        budget -= bytes;
+        files.push({ id, key, entries: keys.length, import: file });
+      } else files.push({ id, key, entries: keys.length, url: await deps.exportsBucket.presign(key) });
+    }
+    return c.json({ files }, 201);
+  });
+
+  app.openapi(listRoute, async (c) => {
+    const { limit, cursor } = c.req.valid("query");
+    const page = await deps.exportsBucket.list(IMPORTS_PREFIX, cursor ?? null, limit);
+    const imports = page.keys
+      .filter((key) => key.endsWith(".json"))
+      .map((key) => ({ id: key.slice(IMPORTS_PREFIX.length, -".json".length), key }));
+    return c.json({ imports, cursor: page.cursor }, 200);
+  });
+
+  app.openapi(getRoute, async (c) => {
+    const key = importKeyFor(c.req.valid("param").id);
+    const text = await deps.exportsBucket.get(key);
+    if (text === null) throw new NotFoundError(`no import file "${key}"`);
+    // The file is already in the bucket: presign it rather than copy it.
+    if (Buffer.byteLength(text, "utf8") > maxBytes)
+      return c.json({ url: await deps.exportsBucket.presign(key) }, 200);
+    const parsed: unknown = JSON.parse(text);
+    if (!isJsonObject(parsed)) throw new Error(`the import file ${key} is not a JSON object`);
+    return c.json(parsed, 200);
+  });
+}

@@ -1,0 +1,106 @@
+import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
+import {
+  deriveAndStore,
+  isJsonObject,
+  type JsonObject,
+  NotFoundError,
+  type StoredRecord,
+  TransientError,
+  validateClientMetadata,
+} from "@sluice/core";
+import type { ApiDeps } from "../api-deps";
+import { InvalidRequestError, requireJsonBody } from "../errors";
+import { listRecords, publicRecord } from "../list-records";
+import {
+  ERROR_RESPONSES,
+  JsonObjectBodySchema,
+  KeyParamsSchema,
+  RecordBodySchema,
+  RecordsQuerySchema,
+} from "../schemas";
+
+const json = <T>(schema: T, description: string) => ({
+  description,
+  content: { "application/json": { schema } },
+});
+
+// `{key{.+}}` lets a key keep its `/` unencoded; the OpenAPI document shows it as `{key}`.
+const listRoute = createRoute({
+  method: "get",
+  path: "/records",
+  request: { query: RecordsQuerySchema },
+  responses: {
+    200: json(z.object({ records: z.array(RecordBodySchema), cursor: z.string().nullable() }), "a page"),
+    ...ERROR_RESPONSES,
+  },
+});
+const getRoute = createRoute({
+  method: "get",
+  path: "/records/{key{.+}}",
+  request: { params: KeyParamsSchema },
+  responses: { 200: json(RecordBodySchema, "the record"), ...ERROR_RESPONSES },
+});
+const editRoute = (method: "patch" | "put", description: string) =>
+  createRoute({
+    method,
+    path: "/records/{key{.+}}/metadata",
+    description,
+    middleware: [requireJsonBody] as const,
+    request: {
+      params: KeyParamsSchema,
+      body: { required: true, content: { "application/json": { schema: JsonObjectBodySchema } } },
+    },
+    responses: { 200: json(RecordBodySchema, "the re-derived record"), ...ERROR_RESPONSES },
+  });
+
+const EDIT_ATTEMPTS = 5;
+
+/** Registers `GET /records`, `GET /records/{key}` and `PATCH`/`PUT /records/{key}/metadata`. */
+export function registerRecordRoutes(app: OpenAPIHono, deps: ApiDeps): void {
+  const { pipeline } = deps;
+  app.openapi(listRoute, async (c) => {
+    const { prefix, status, type, limit, cursor } = c.req.valid("query");
+    const page = await listRecords(pipeline, { prefix, status, type }, limit, cursor ?? null);
+    return c.json({ records: page.records.map(publicRecord), cursor: page.cursor }, 200);
+  });
+
+  app.openapi(getRoute, async (c) => {
+    const { key } = c.req.valid("param");
+    return c.json(publicRecord(await recordOrThrow(deps, key)), 200);
+  });
+
+  const edit = (mode: "merge" | "replace") => async (key: string, body: Record<string, unknown>) => {
+    if (!isJsonObject(body)) throw new InvalidRequestError("the body must be a JSON object", []);
+    const layer: JsonObject = body;
+    const checked = validateClientMetadata(layer, await deps.schemaStore.get());
+    if (checked.errors.length > 0) {
+      const details = checked.errors.map((found) => ({ path: found.path, message: found.message }));
+      throw new InvalidRequestError("the metadata breaks the metadata schema", details);
+    }
+    const editApiLayer = (current: JsonObject | null) =>
+      mode === "merge" ? { ...current, ...layer } : layer;
+    for (let attempt = 1; attempt <= EDIT_ATTEMPTS; attempt += 1) {
+      const existing = await recordOrThrow(deps, key);
+      // The API's sequencer grows with the revision, so each edit is newer than the last one applied;
+      // `stale` means another edit won with the same revision, and this one re-reads and applies again.
+      const sequencer = (existing.revision + 1).toString(16).padStart(16, "0");
+      const outcome = await deriveAndStore(pipeline, key, { source: "api", sequencer }, { editApiLayer });
+      if (outcome !== "stale") return publicRecord(await recordOrThrow(deps, key));
+    }
+    throw new TransientError(`gave up editing ${key} after ${EDIT_ATTEMPTS} concurrent edits`);
+  };
+  const merge = edit("merge");
+  const replace = edit("replace");
+  app.openapi(editRoute("patch", "merges keys into the API layer above the sidecar"), async (c) =>
+    c.json(await merge(c.req.valid("param").key, c.req.valid("json")), 200),
+  );
+  app.openapi(editRoute("put", "replaces the API layer above the sidecar"), async (c) =>
+    c.json(await replace(c.req.valid("param").key, c.req.valid("json")), 200),
+  );
+}
+
+async function recordOrThrow(deps: ApiDeps, key: string): Promise<StoredRecord> {
+  const record = await deps.pipeline.records.get(deps.pipeline.objects.bucket, key);
+  if (record === null) throw new NotFoundError(`no record for the key "${key}"`);
+  return record;
+}

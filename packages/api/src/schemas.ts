@@ -1,0 +1,71 @@
+import { z } from "@hono/zod-openapi";
+import { DATA_TYPES, RECORD_STATUSES } from "@sluice/core";
+
+/** Zod schema for the error body every failing route answers with. */
+export const ErrorBodySchema = z
+  .object({
+    error: z.object({
+      code: z.string(),
+      message: z.string(),
+      details: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
+    }),
+  })
+  .openapi("Error");
+
+/** Zod schema for a record as the API shows it (design.md "Records"); documented loosely, fields vary by type. */
+export const RecordBodySchema = z
+  .looseObject({ bucket: z.string(), key: z.string(), status: z.enum(RECORD_STATUSES) })
+  .openapi("Record");
+
+/** Zod schema for any JSON object body: metadata layers, schemas, import files. */
+export const JsonObjectBodySchema = z.record(z.string(), z.unknown()).openapi("JsonObject");
+
+/** Zod schema for the answer that replaces a body above 5 MB. */
+export const PresignedBodySchema = z.object({ url: z.string() }).openapi("Presigned");
+
+/** Zod schema for a record key in the path: URL-encoded, and `/` may be left as is. */
+export const KeyParamsSchema = z.object({
+  key: z
+    .string()
+    .min(1)
+    .openapi({ param: { name: "key", in: "path" }, example: "videos/a.mp4" }),
+});
+
+/** Zod schema for the query of `GET /records`. */
+export const RecordsQuerySchema = z.object({
+  prefix: z.string().default(""),
+  status: z.enum(RECORD_STATUSES).optional(),
+  type: z.enum([...DATA_TYPES, "image_group", "image_sequence", "dicom_series"]).optional(),
+  limit: z.coerce.number().int().min(1).max(1000).default(100),
+  cursor: z.string().min(1).optional(),
+});
+
+/** Zod schema for the body of `POST /imports`; `status` is the export state of the records to include. */
+export const AdhocImportBodySchema = z.object({
+  prefix: z.string().default(""),
+  status: z.enum(["pending", "exported", "held"]).optional(),
+  since: z.iso.datetime().optional(),
+});
+
+/** Zod schema for the answer of `POST /imports`. */
+export const AdhocImportResultSchema = z.object({
+  files: z.array(
+    z.object({
+      id: z.string(),
+      key: z.string(),
+      entries: z.number().int(),
+      import: JsonObjectBodySchema.optional(),
+      url: z.string().optional(),
+    }),
+  ),
+});
+
+/** The error responses every authenticated route documents. */
+export const ERROR_RESPONSES = {
+  400: { description: "invalid request", content: { "application/json": { schema: ErrorBodySchema } } },
+  401: {
+    description: "missing or wrong bearer token",
+    content: { "application/json": { schema: ErrorBodySchema } },
+  },
+  404: { description: "unknown key or id", content: { "application/json": { schema: ErrorBodySchema } } },
+} as const;

@@ -1,0 +1,97 @@
+import type { Server } from "node:http";
+import { join } from "node:path";
+import { CreateTableCommand, DynamoDBClient, ResourceInUseException } from "@aws-sdk/client-dynamodb";
+import { S3Client } from "@aws-sdk/client-s3";
+import { tableDefinition } from "@sluice/aws";
+import dynalite from "dynalite";
+import S3rver from "s3rver";
+import { acceptAnyS3rverCredentials } from "./s3rver-any-credentials";
+
+// The emulators accept any credentials; the SDK only insists that some are set.
+const CREDENTIALS = { accessKeyId: "sluice-local", secretAccessKey: "sluice-local" };
+
+/** A running emulator with the port it listens on and a client pointed at it. */
+export interface Emulator<C> {
+  port: number;
+  client: C;
+  stop(): Promise<void>;
+}
+
+/** Starts s3rver on 127.0.0.1 with its files under DATA_DIR/s3 and both buckets created. */
+export async function startLocalS3(
+  dataDir: string,
+  port: number,
+  buckets: readonly string[],
+): Promise<Emulator<S3Client> & { server: S3rver }> {
+  acceptAnyS3rverCredentials();
+  const server = new S3rver({
+    allowMismatchedSignatures: true,
+    port,
+    address: "127.0.0.1",
+    silent: true,
+    directory: join(dataDir, "s3"),
+    configureBuckets: buckets.map((name) => ({ name, configs: [] })),
+  });
+  const address = await server.run();
+  // Without WHEN_REQUIRED, stream bodies are stored with their aws-chunked framing (toolchain.md §3.2).
+  const client = new S3Client({
+    endpoint: `http://127.0.0.1:${address.port}`,
+    region: "us-east-1",
+    forcePathStyle: true,
+    credentials: CREDENTIALS,
+    requestChecksumCalculation: "WHEN_REQUIRED",
+    responseChecksumValidation: "WHEN_REQUIRED",
+  });
+  return {
+    port: address.port,
+    client,
+    server,
+    async stop() {
+      client.destroy();
+      await server.close();
+    },
+  };
+}
+
+/** Starts dynalite on 127.0.0.1 persisted in LevelDB under DATA_DIR/dynamodb, with the records table. */
+export async function startLocalDynamo(
+  dataDir: string,
+  port: number,
+  tableName: string,
+): Promise<Emulator<DynamoDBClient>> {
+  const server: Server = dynalite({
+    path: join(dataDir, "dynamodb"),
+    createTableMs: 0,
+    deleteTableMs: 0,
+    updateTableMs: 0,
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(port, "127.0.0.1", () => resolve());
+  });
+  const address = server.address();
+  if (address === null || typeof address === "string") throw new Error("dynalite is not listening on TCP");
+  const client = new DynamoDBClient({
+    endpoint: `http://127.0.0.1:${address.port}`,
+    region: "us-east-1",
+    credentials: CREDENTIALS,
+  });
+  try {
+    await client.send(new CreateTableCommand(tableDefinition(tableName)));
+  } catch (error) {
+    // The table survives restarts in the data directory.
+    if (!(error instanceof ResourceInUseException)) throw error;
+  }
+  return {
+    port: address.port,
+    client,
+    async stop() {
+      client.destroy();
+      // Idle keep-alive sockets would hold close() open; dynalite's close also closes its LevelDB.
+      server.closeAllConnections();
+      await new Promise<void>((resolve, reject) =>
+        server.close((error) => (error ? reject(error) : resolve())),
+      );
+    },
+  };
+}

@@ -1,0 +1,166 @@
+import { Logger } from "@aws-lambda-powertools/logger";
+import { serve } from "@hono/node-server";
+import { createApp } from "@sluice/api";
+import { createS3rverBridge, type MemoryQueue, parseConfig } from "@sluice/aws";
+import { type WorkMessage, WorkMessageSchema } from "@sluice/core";
+import { z } from "zod";
+import { createApiDeps } from "../../../functions/api";
+import { createDeps, type Deps } from "../../../functions/deps";
+import { createExportHandler } from "../../../functions/export";
+import { createIngestHandler } from "../../../functions/ingest";
+import { createWorkHandler } from "../../../functions/work";
+import { startLocalDynamo, startLocalS3 } from "./local-emulators";
+import { parseLocalSettings, resolveApiToken } from "./local-env";
+import { openPersistentQueue, startDrainLoop } from "./local-queues";
+
+/** How the stack is started beyond its environment. */
+export interface LocalStackOptions {
+  /** Builds the API from the deps and the token; by default the HTTP API of @sluice/api. */
+  createFetch?: (deps: Deps, token: string) => FetchHandler;
+  /** False leaves the queues undrained (tests of what survives a restart); default true. */
+  drain?: boolean;
+  /** Where the stack's own errors go (default stderr). */
+  onError?: (error: unknown) => void;
+}
+
+/** A running local stack: its actual ports, its ready line, and a clean stop. */
+export interface LocalStack {
+  apiUrl: string;
+  s3Url: string;
+  bucket: string;
+  exportsBucket: string;
+  token: string;
+  readyLine: string;
+  deps: Deps;
+  queues: { ingest: MemoryQueue<string>; work: MemoryQueue<WorkMessage> };
+  /** Stops accepting, lets in-flight batches finish, writes the queues, closes every server. */
+  stop(): Promise<void>;
+}
+
+/** A fetch-style request handler, as @hono/node-server serves it. */
+export type FetchHandler = (request: Request) => Response | Promise<Response>;
+
+const TABLE_NAME = "sluice-records";
+const EXPORT_EVERY_MS = 2_000;
+
+/** Starts s3rver, dynalite, the ingest/work/export pipeline and the API, all on 127.0.0.1 and persisted under DATA_DIR. */
+export async function startLocalStack(
+  env: Readonly<Record<string, string | undefined>>,
+  options: LocalStackOptions = {},
+): Promise<LocalStack> {
+  const settings = parseLocalSettings(env);
+  const onError =
+    options.onError ?? ((error: unknown) => process.stderr.write(`sluice: ${describe(error)}\n`));
+  // Embedded metric flushes would print EMF JSON on stdout, where only the ready line belongs.
+  process.env.POWERTOOLS_METRICS_DISABLED ??= "true";
+  const token = await resolveApiToken(settings);
+  const config = parseConfig({
+    ...settings.passThrough,
+    DATA_BUCKET: settings.bucket,
+    EXPORTS_BUCKET: settings.exportsBucket,
+    TABLE_NAME,
+    AWS_REGION: "us-east-1",
+    SETTLE_SECONDS: "2",
+  });
+  const ingestQueue = await openPersistentQueue(settings.dataDir, "ingest", z.string());
+  const workQueue = await openPersistentQueue(settings.dataDir, "work", WorkMessageSchema);
+  const s3 = await startLocalS3(settings.dataDir, settings.s3Port, [settings.bucket, settings.exportsBucket]);
+  // A failed start closes what it opened, or the open servers would keep the process alive.
+  const dynamo = await startLocalDynamo(settings.dataDir, settings.dynamodbPort, TABLE_NAME).catch(
+    async (error: unknown) => {
+      await s3.stop();
+      throw error;
+    },
+  );
+  const logger = new Logger({ serviceName: "sluice-local", logLevel: "SILENT" });
+  const deps = createDeps(config, { s3: s3.client, dynamo: dynamo.client, work: workQueue.queue }, logger);
+  // The stack's logger is silent (stdout is the ready line's), so the API's unexpected errors go to onError.
+  const fetch =
+    options.createFetch?.(deps, token) ??
+    createApp({
+      ...createApiDeps(deps, token),
+      logError: (message, details) => onError(`${message} ${JSON.stringify(details)}`),
+    }).fetch;
+  const api = await listen(fetch, settings.port).catch(async (error: unknown) => {
+    await s3.stop();
+    await dynamo.stop();
+    throw error;
+  });
+
+  const bridge = createS3rverBridge(s3.server, (body) => ingestQueue.queue.send(body), { onError });
+  const loops =
+    options.drain === false
+      ? []
+      : [
+          startDrainLoop(ingestQueue.queue, createIngestHandler(deps), onError),
+          startDrainLoop(workQueue.queue, createWorkHandler(deps), onError),
+        ];
+  const exporter = startExporter(createExportHandler(deps), onError);
+
+  const apiUrl = `http://127.0.0.1:${api.port}`;
+  const s3Url = `http://127.0.0.1:${s3.port}`;
+  const readyLine = `sluice ready api=${apiUrl} s3=${s3Url} bucket=${settings.bucket} exports=${settings.exportsBucket} token=${token}`;
+  let stopped: Promise<void> | undefined;
+  return {
+    apiUrl,
+    s3Url,
+    bucket: settings.bucket,
+    exportsBucket: settings.exportsBucket,
+    token,
+    readyLine,
+    deps,
+    queues: { ingest: ingestQueue.queue, work: workQueue.queue },
+    stop() {
+      stopped ??= (async () => {
+        await closeHttp(api.server);
+        // The handlers read and write S3 through s3rver, so it closes only after they finish.
+        await exporter.stop();
+        await Promise.all(loops.map((loop) => loop.stop()));
+        // s3rver emits an upload's event before it answers, so after close every event is in the bridge,
+        // and from there in a queue that is written below: an upload during shutdown waits for the next start.
+        await s3.stop();
+        await bridge.settled().catch(onError);
+        bridge.stop();
+        await Promise.all([ingestQueue.flush(), workQueue.flush()]);
+        await dynamo.stop();
+      })();
+      return stopped;
+    },
+  };
+}
+
+/** Serves the API on 127.0.0.1; rejects when the port is taken. */
+function listen(fetch: FetchHandler, port: number) {
+  return new Promise<{ server: ReturnType<typeof serve>; port: number }>((resolve, reject) => {
+    const server = serve({ fetch, port, hostname: "127.0.0.1" }, (info) =>
+      resolve({ server, port: info.port }),
+    );
+    server.once("error", reject);
+  });
+}
+
+/** Runs the exporter every EXPORT_EVERY_MS, never two at once. */
+function startExporter(run: (event: unknown) => Promise<unknown>, onError: (error: unknown) => void) {
+  let current: Promise<unknown> = Promise.resolve();
+  const timer = setInterval(() => {
+    current = current.then(() => run({})).catch(onError);
+  }, EXPORT_EVERY_MS);
+  return {
+    async stop() {
+      clearInterval(timer);
+      await current;
+    },
+  };
+}
+
+function closeHttp(server: ReturnType<typeof serve>): Promise<void> {
+  return new Promise((resolve, reject) => {
+    server.close((error) => (error ? reject(error) : resolve()));
+    // Idle keep-alive connections would hold close() open.
+    if ("closeIdleConnections" in server) server.closeIdleConnections();
+  });
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
