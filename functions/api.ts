@@ -10,6 +10,7 @@ export function createApiDeps(d: Deps, token: string): ApiDeps {
   return {
     pipeline: d.pipeline,
     schemaStore: d.schemaStore,
+    jobs: d.jobs,
     exportsBucket: createS3ExportsBucket({ client: d.s3, bucket: d.config.exportsBucket }),
     token,
     newId: () => ulid(Date.now()),

@@ -6,6 +6,7 @@ import { SQSClient } from "@aws-sdk/client-sqs";
 import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import {
   type Config,
+  createJobStore,
   createRecordStore,
   createS3ExportStore,
   createS3ObjectStore,
@@ -13,7 +14,7 @@ import {
   objectUrlOf,
   parseConfig,
 } from "@sluice/aws";
-import type { MetadataSchema, PipelineDeps, RecordStore, WorkQueue } from "@sluice/core";
+import type { JobStore, MetadataSchema, PipelineDeps, RecordStore, WorkQueue } from "@sluice/core";
 import { observeDerivations } from "./observe";
 
 /** The SDK clients of one process; the local stack passes clients pointed at its emulators. */
@@ -33,6 +34,8 @@ export interface Deps {
   s3: S3Client;
   /** The metadata schema, read without the pipeline's cache so that a `PUT /schema` is seen at once. */
   schemaStore: { get(): Promise<MetadataSchema | null>; put(schema: MetadataSchema): Promise<void> };
+  /** Reimport jobs and their progress, in the records table. */
+  jobs: JobStore;
 }
 
 /** Wires the adapters into the pipeline's ports: the one composition root. */
@@ -73,7 +76,8 @@ export function createDeps(
     get: () => records.getSchema(),
     put: (schema: MetadataSchema) => records.putSchema(schema),
   };
-  return { config, pipeline, logger, metrics, s3: clients.s3, schemaStore };
+  const jobs = createJobStore(doc, config.tableName);
+  return { config, pipeline, logger, metrics, s3: clients.s3, schemaStore, jobs };
 }
 
 /** A schema change reaches every process within this time; until then each derivation reuses the schema read. */

@@ -1,15 +1,25 @@
-import { rederivePage, WorkMessageSchema } from "@sluice/core";
+import { rederivePage, runReimportPage, WorkMessageSchema } from "@sluice/core";
 import type { Context, SQSEvent, SQSRecord } from "aws-lambda";
 import { type Deps, deps } from "./deps";
 import { createSqsBatchHandler } from "./sqs-batch";
 
-/** The work queue's handler: one page of fan-out work per message (a `_defaults.json` change). */
+/** The work queue's handler: one page of fan-out work per message (a `_defaults.json` change, a reimport step). */
 export function createWorkHandler(d: Deps) {
-  const handleRecord = async (message: SQSRecord) => {
-    const parsed = WorkMessageSchema.safeParse(safeJson(message.body));
+  const handleRecord = async (record: SQSRecord) => {
+    const parsed = WorkMessageSchema.safeParse(safeJson(record.body));
     if (!parsed.success) return d.logger.error("unparseable work message", { error: parsed.error.message });
-    const result = await rederivePage(d.pipeline, parsed.data);
-    d.logger.info("page done", { prefix: parsed.data.prefix, source: parsed.data.source, ...result });
+    const message = parsed.data;
+    if (message.type === "rederive-prefix") {
+      const result = await rederivePage(d.pipeline, message);
+      return d.logger.info("page done", { prefix: message.prefix, source: message.source, ...result });
+    }
+    const result = await runReimportPage({ ...d.pipeline, jobs: d.jobs }, message);
+    d.logger.info("reimport step done", {
+      jobId: message.jobId,
+      type: message.type,
+      step: message.step,
+      ...result,
+    });
   };
   return createSqsBatchHandler(d, handleRecord);
 }

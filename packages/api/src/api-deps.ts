@@ -1,4 +1,4 @@
-import type { MetadataSchema, PipelineDeps } from "@sluice/core";
+import type { JobStore, MetadataSchema, PipelineDeps } from "@sluice/core";
 import type { ExportsBucket } from "./exports-bucket";
 
 /** Reads and replaces the metadata schema in force, uncached so that a `PUT` is seen by the next `GET`. */
@@ -11,6 +11,8 @@ export interface SchemaStore {
 export interface ApiDeps {
   pipeline: PipelineDeps;
   schemaStore: SchemaStore;
+  /** Reimport jobs: created by `POST /reimports`, read by `GET /reimports/{id}`. */
+  jobs: JobStore;
   exportsBucket: ExportsBucket;
   /** The bearer token every route but `/health` and `/openapi.json` requires. */
   token: string;

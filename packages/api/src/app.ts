@@ -5,6 +5,7 @@ import { type ApiDeps, MAX_RESPONSE_BYTES } from "./api-deps";
 import { bearerAuth, errorResponse, toErrorResponse, validationHook } from "./errors";
 import { registerImportRoutes } from "./routes/imports";
 import { registerRecordRoutes } from "./routes/records";
+import { registerReimportRoutes } from "./routes/reimports";
 import { registerSchemaRoutes } from "./routes/schema";
 
 /** Request bodies above this many bytes are refused with 413 (a sidecar is at most 10 MB too). */
@@ -44,6 +45,7 @@ export function createApp(deps: ApiDeps): OpenAPIHono {
   registerRecordRoutes(app, deps);
   registerImportRoutes(app, deps);
   registerSchemaRoutes(app, deps);
+  registerReimportRoutes(app, deps);
   app.openAPIRegistry.registerComponent("securitySchemes", "bearer", { type: "http", scheme: "bearer" });
   app.get("/openapi.json", (c) => {
     const document = app.getOpenAPI31Document({

@@ -3,3 +3,4 @@ export * from "./app";
 export * from "./errors";
 export * from "./exports-bucket";
 export * from "./list-records";
+export * from "./routes/reimports";

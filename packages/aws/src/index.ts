@@ -1,5 +1,6 @@
 export * from "./config";
 export * from "./event-parser";
+export * from "./job-store";
 export * from "./local/drain-queue";
 export * from "./local/memory-queue";
 export * from "./local/queue-snapshot";

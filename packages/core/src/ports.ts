@@ -1,9 +1,10 @@
+import type { Job, JobProgress, JobStatus, NewJob } from "./job";
 import type { MetadataSchema } from "./metadata-schema";
 import type { SluiceRecord } from "./record";
 import type { OpenedObject } from "./scan-listing";
 import type { WorkMessage } from "./work-message";
 
-export type { RederiveMessage, WorkMessage } from "./work-message";
+export type { RederiveMessage, ReimportMessage, WorkMessage } from "./work-message";
 
 /** What a HEAD of an object says. */
 export interface ObjectInfo {
@@ -68,4 +69,17 @@ export interface WorkQueue {
 export interface ExportStore {
   /** Stores an import file under `imports/<name>.json` and returns its key. */
   putImport(name: string, body: string): Promise<string>;
+}
+
+/** Jobs of fan-out work (reimports) with their progress, in the records table. */
+export interface JobStore {
+  createJob(job: NewJob): Promise<void>;
+  getJob(id: string): Promise<Job | null>;
+  /**
+   * Adds one step's progress atomically, only if `progress.step` is the job's next step; answers whether
+   * it counted (false: the step was counted before, by an earlier delivery of the same message).
+   */
+  addProgress(id: string, progress: JobProgress): Promise<boolean>;
+  /** Moves the job to `status` unless it is already there or further on; answers whether it moved. */
+  setStatus(id: string, status: JobStatus, at: string): Promise<boolean>;
 }

@@ -12,6 +12,39 @@ export const RederiveMessageSchema = z.object({
 });
 export type RederiveMessage = z.infer<typeof RederiveMessageSchema>;
 
+/** What every step of a reimport job carries, so that a step needs nothing but its message. */
+const ReimportFieldsSchema = z.object({
+  jobId: z.string().min(1),
+  bucket: z.string(),
+  /** The prefix reimported (`""`: the whole bucket), or null for a list of keys. */
+  prefix: z.string().nullable(),
+  keys: z.array(z.string()).nullable(),
+  mode: z.enum(["merge", "overwrite"]),
+  dryRun: z.boolean(),
+  force: z.boolean(),
+  /** The job's sequencer, under the source `reimport` of every record it writes. */
+  sequencer: z.string().regex(/^[0-9A-Fa-f]+$/),
+  /** An S3 continuation token for a prefix, an index into `keys` (decimal) for a list. */
+  cursor: z.string().nullable(),
+  /** The step's number in the job, so that a redelivered step is counted once. */
+  step: z.number().int().min(0),
+});
+
+/** A step that counts the data objects under a reimport's prefix (up to ten pages), so that `total` is known first. */
+export const ReimportCountMessageSchema = ReimportFieldsSchema.extend({ type: z.literal("reimport-count") });
+export type ReimportCountMessage = z.infer<typeof ReimportCountMessageSchema>;
+
+/** A step that reimports one page of a job's keys. */
+export const ReimportPageMessageSchema = ReimportFieldsSchema.extend({ type: z.literal("reimport-page") });
+export type ReimportPageMessage = z.infer<typeof ReimportPageMessageSchema>;
+
+/** Any step of a reimport job. */
+export type ReimportMessage = ReimportCountMessage | ReimportPageMessage;
+
 /** Any message of the work queue. */
-export const WorkMessageSchema = z.discriminatedUnion("type", [RederiveMessageSchema]);
+export const WorkMessageSchema = z.discriminatedUnion("type", [
+  RederiveMessageSchema,
+  ReimportCountMessageSchema,
+  ReimportPageMessageSchema,
+]);
 export type WorkMessage = z.infer<typeof WorkMessageSchema>;

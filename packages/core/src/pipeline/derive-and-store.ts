@@ -52,19 +52,8 @@ export async function deriveAndStore(
     const existing = await deps.records.get(deps.objects.bucket, key);
     const applied = existing?.sequencers[trigger.source];
     if (applied !== undefined && applied >= sequencer) return observed(deps, key, "stale", null, null);
-    const current = existing?.apiLayer ?? null;
-    const apiLayer = options.editApiLayer ? options.editApiLayer(current) : current;
-    const { record: derived, read } = await deriveFromStorage(
-      deps,
-      key,
-      existing,
-      apiLayer,
-      options.defaultsCache,
-    );
+    const { record: derived, read } = await deriveCurrent(deps, key, existing, options);
     if (derived === null) return observed(deps, key, "ignored", null, read);
-    if (apiLayer) derived.apiLayer = apiLayer;
-    else delete derived.apiLayer;
-    derived.warnings.push(...(options.warnings ?? []));
     const next = nextRecord(existing, derived, { [trigger.source]: sequencer });
     try {
       await deps.records.put(next, existing?.revision ?? null);
@@ -81,6 +70,26 @@ export async function deriveAndStore(
     return observed(deps, key, outcome, derived, read);
   }
   throw new TransientError(`gave up on ${key} after ${MAX_ATTEMPTS} conflicting writes`);
+}
+
+/**
+ * Derives the record of one data object from storage as it is now, over the stored record `existing`,
+ * without writing anything (a reimport's dry run shares it); null when there is nothing to record.
+ */
+export async function deriveCurrent(
+  deps: PipelineDeps,
+  key: string,
+  existing: StoredRecord | null,
+  options: DeriveOptions = {},
+): Promise<{ record: SluiceRecord | null; read: ReadStats | null }> {
+  const current = existing?.apiLayer ?? null;
+  const apiLayer = options.editApiLayer ? options.editApiLayer(current) : current;
+  const derived = await deriveFromStorage(deps, key, existing, apiLayer, options.defaultsCache);
+  if (derived.record === null) return derived;
+  if (apiLayer) derived.record.apiLayer = apiLayer;
+  else delete derived.record.apiLayer;
+  derived.record.warnings.push(...(options.warnings ?? []));
+  return derived;
 }
 
 function observed(
@@ -224,8 +233,8 @@ function nextRecord(
   return { ...derived, export: exportState, revision, sequencers: merged };
 }
 
-/** Whether a derivation changed anything but its time. */
-function sameContent(existing: StoredRecord, derived: SluiceRecord): boolean {
+/** Whether a derivation changed anything of the stored record but its time. */
+export function sameContent(existing: StoredRecord, derived: SluiceRecord): boolean {
   const { revision: _r, sequencers: _s, updatedAt: _u, export: _e, ...before } = existing;
   const { updatedAt: _u2, export: _e2, ...after } = derived;
   return stableStringify(before) === stableStringify(after);

@@ -159,7 +159,7 @@ describe("ingestEvent", () => {
     p.objects.put("cams/_defaults.json", '{"site":"plant-7"}');
 
     await ingestEvent(p.deps, event("cams/_defaults.json"));
-    const pages = await p.work.drain((m) => rederivePage(p.deps, m));
+    const pages = await p.work.drain(async (m) => m.type === "rederive-prefix" && rederivePage(p.deps, m));
 
     expect(pages).toBe(3);
     const records = [...p.records.items.values()];

@@ -1,0 +1,75 @@
+/** Where a job is: statuses only move forward (`failed` from any but `done`). */
+export const JOB_STATUSES = ["queued", "counting", "running", "done", "failed"] as const;
+export type JobStatus = (typeof JOB_STATUSES)[number];
+
+/** What a dry run would do to one key. */
+export const PLAN_ACTIONS = ["create", "update", "unchanged", "invalid"] as const;
+export type PlanAction = (typeof PLAN_ACTIONS)[number];
+
+/** The errors a job keeps; later ones are counted in `failed` but not listed. */
+export const MAX_JOB_ERRORS = 100;
+
+/**
+ * The per-key plan entries a job item keeps: the counts stay exact beyond it, but a longer list would
+ * need the exports bucket (a DynamoDB item stops at 400 KB).
+ */
+export const MAX_PLAN_ENTRIES = 1_000;
+
+/** One key a job could not process. */
+export interface JobError {
+  key: string;
+  code: string;
+  message: string;
+}
+
+/** One key of a dry run's plan. */
+export interface PlanEntry {
+  key: string;
+  action: PlanAction;
+}
+
+/** A dry run's plan: exact counts per action and the first MAX_PLAN_ENTRIES keys. */
+export interface JobPlan {
+  counts: Record<PlanAction, number>;
+  entries: PlanEntry[];
+  /** Whether entries were left out because of MAX_PLAN_ENTRIES. */
+  truncated: boolean;
+}
+
+/** A reimport job as created. */
+export interface NewJob {
+  id: string;
+  kind: "reimport";
+  status: JobStatus;
+  total: number;
+  mode: "merge" | "overwrite";
+  dryRun: boolean;
+  force: boolean;
+  /** The prefix reimported, or null for a list of keys. */
+  prefix: string | null;
+  createdAt: string;
+}
+
+/** A job item as stored, with its progress. */
+export interface Job extends NewJob {
+  done: number;
+  failed: number;
+  errors: JobError[];
+  /** Present for dry runs. */
+  plan: JobPlan | null;
+  /** How many steps (work messages) have been counted; a redelivered step is not counted twice. */
+  steps: number;
+  updatedAt: string;
+}
+
+/** What one step of a job adds: counters are added, errors and plan entries appended (bounded). */
+export interface JobProgress {
+  /** The step's number: progress is counted only when it is the next step of the job. */
+  step: number;
+  total?: number;
+  done?: number;
+  failed?: number;
+  errors?: readonly JobError[];
+  plan?: readonly PlanEntry[];
+  at: string;
+}

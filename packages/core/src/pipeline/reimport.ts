@@ -1,0 +1,157 @@
+import type { ByteSource } from "../byte-source";
+import { classifyKey } from "../classify-key";
+import { AccessDeniedError, isRetryable } from "../errors";
+import type { JobError, PlanAction, PlanEntry } from "../job";
+import { planListing } from "../plan-listing";
+import type { ReimportMessage } from "../work-message";
+import { type DeriveOptions, deriveAndStore, deriveCurrent, sameContent } from "./derive-and-store";
+import type { ReimportDeps } from "./reimport-start";
+
+/** What one step of a reimport did. */
+export interface ReimportStepResult {
+  /** Data keys counted (a count step) or processed (a page step). */
+  keys: number;
+  /** Whether the job's progress took this step (false: a redelivery of a step counted before). */
+  counted: boolean;
+  /** The type of the step queued next, or null when the job is finished. */
+  next: ReimportMessage["type"] | null;
+}
+
+/** Pages of listing one count step reads, so that a step stays short whatever the prefix holds. */
+export const COUNT_PAGES_PER_STEP = 10;
+
+const CONCURRENCY = 8;
+
+/**
+ * Runs one step of a reimport job (design.md "Data flow" step 8) and queues the next: count steps
+ * add the prefix's data objects to `total`, then page steps re-derive one page each and add to
+ * `done` and `failed`; a dry run derives without writing and adds each key's planned action.
+ * A transient failure throws so that the queue retries the step; the job counts each step once.
+ */
+export async function runReimportPage(
+  deps: ReimportDeps,
+  message: ReimportMessage,
+): Promise<ReimportStepResult> {
+  return message.type === "reimport-count" ? countStep(deps, message) : pageStep(deps, message);
+}
+
+async function countStep(deps: ReimportDeps, message: ReimportMessage): Promise<ReimportStepResult> {
+  const { jobs, settings } = deps;
+  if (message.step === 0) await jobs.setStatus(message.jobId, "counting", deps.now());
+  let cursor = message.cursor;
+  let found = 0;
+  for (let page = 0; page < COUNT_PAGES_PER_STEP; page += 1) {
+    const listed = await listOrFail(deps, message, cursor);
+    if (listed === null) return { keys: found, counted: false, next: null };
+    found += planListing(listed.keys, settings.suffixes).dataKeys.length;
+    cursor = listed.cursor;
+    if (cursor === null) break;
+  }
+  const counted = await jobs.addProgress(message.jobId, { step: message.step, total: found, at: deps.now() });
+  const step = message.step + 1;
+  if (cursor !== null) {
+    await deps.work.send({ ...message, cursor, step });
+    return { keys: found, counted, next: "reimport-count" };
+  }
+  await jobs.setStatus(message.jobId, "running", deps.now());
+  await deps.work.send({ ...message, type: "reimport-page", cursor: null, step });
+  return { keys: found, counted, next: "reimport-page" };
+}
+
+async function pageStep(deps: ReimportDeps, message: ReimportMessage): Promise<ReimportStepResult> {
+  const { jobs } = deps;
+  if (message.cursor === null) await jobs.setStatus(message.jobId, "running", deps.now());
+  const page = await pageOf(deps, message);
+  if (page === null) return { keys: 0, counted: false, next: null };
+  const errors: JobError[] = page.rejected.map((key) => ({
+    key,
+    code: "not-a-data-object",
+    message: "a sidecar, defaults file or group manifest is reimported with its data objects",
+  }));
+  const plan: (PlanEntry | null)[] = page.keys.map(() => null);
+  const options: DeriveOptions = {
+    defaultsCache: new Map<string, Promise<ByteSource | null>>(),
+    editApiLayer: message.mode === "overwrite" ? () => null : undefined,
+  };
+  const trigger = { source: "reimport", sequencer: message.sequencer };
+  let next = 0;
+  const worker = async () => {
+    for (let i = next++; i < page.keys.length; i = next++) {
+      const key = page.keys[i] ?? "";
+      try {
+        if (message.dryRun) plan[i] = { key, action: await planKey(deps, key, options) };
+        else await deriveAndStore(deps, key, trigger, options);
+      } catch (error) {
+        if (isRetryable(error)) throw error;
+        errors.push({
+          key,
+          code: codeOf(error),
+          message: error instanceof Error ? error.message : String(error),
+        });
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: CONCURRENCY }, worker));
+  const failed = errors.length;
+  const counted = await jobs.addProgress(message.jobId, {
+    step: message.step,
+    done: page.keys.length + page.rejected.length - failed,
+    failed,
+    errors,
+    ...(message.dryRun ? { plan: plan.flatMap((entry) => (entry ? [entry] : [])) } : {}),
+    at: deps.now(),
+  });
+  if (page.cursor !== null) {
+    await deps.work.send({ ...message, cursor: page.cursor, step: message.step + 1 });
+    return { keys: page.keys.length, counted, next: "reimport-page" };
+  }
+  await jobs.setStatus(message.jobId, "done", deps.now());
+  return { keys: page.keys.length, counted, next: null };
+}
+
+/** One page of a job's keys: a slice of its list, or a page of its prefix; null when the listing is refused. */
+async function pageOf(deps: ReimportDeps, message: ReimportMessage) {
+  const { pageSize, suffixes } = deps.settings;
+  if (message.keys !== null) {
+    const start = Number(message.cursor ?? "0");
+    const end = start + pageSize;
+    const slice = message.keys.slice(start, end);
+    const isData = (key: string) => classifyKey(key, suffixes).kind === "data";
+    return {
+      keys: slice.filter(isData),
+      rejected: slice.filter((key) => !isData(key)),
+      cursor: end < message.keys.length ? String(end) : null,
+    };
+  }
+  const listed = await listOrFail(deps, message, message.cursor);
+  if (listed === null) return null;
+  return { keys: planListing(listed.keys, suffixes).dataKeys, rejected: [], cursor: listed.cursor };
+}
+
+/** A page of the job's prefix; a refused listing fails the job (retrying cannot help) and answers null. */
+async function listOrFail(deps: ReimportDeps, message: ReimportMessage, cursor: string | null) {
+  try {
+    return await deps.objects.list(message.prefix ?? "", cursor, deps.settings.pageSize);
+  } catch (error) {
+    if (!(error instanceof AccessDeniedError)) throw error;
+    const failure = { key: message.prefix ?? "", code: "access-denied", message: error.message };
+    await deps.jobs.addProgress(message.jobId, { step: message.step, errors: [failure], at: deps.now() });
+    await deps.jobs.setStatus(message.jobId, "failed", deps.now());
+    return null;
+  }
+}
+
+/** What a reimport would do to one key, derived as it would be but not written. */
+async function planKey(deps: ReimportDeps, key: string, options: DeriveOptions): Promise<PlanAction> {
+  const existing = await deps.records.get(deps.objects.bucket, key);
+  const { record } = await deriveCurrent(deps, key, existing, options);
+  // Gone and never recorded: a reimport writes nothing.
+  if (record === null) return "unchanged";
+  if (record.status === "invalid" || record.status === "skipped") return "invalid";
+  if (existing === null) return "create";
+  return sameContent(existing, record) ? "unchanged" : "update";
+}
+
+function codeOf(error: unknown): string {
+  return error instanceof AccessDeniedError ? "access-denied" : "reimport-failed";
+}

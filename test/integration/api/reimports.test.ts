@@ -1,0 +1,198 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createApiDeps } from "../../../functions/api";
+import { createWorkHandler } from "../../../functions/work";
+import { createApp, reimportSequencer } from "../../../packages/api/src/index";
+import { DATA_BUCKET, type PipelineHarness, startPipeline } from "../../helpers/pipeline-harness";
+
+const TOKEN = "test-token-0123456789";
+
+let h: PipelineHarness;
+let app: ReturnType<typeof createApp>;
+let work: ReturnType<typeof createWorkHandler>;
+
+beforeAll(async () => {
+  h = await startPipeline();
+  app = createApp(createApiDeps(h.deps, TOKEN));
+  work = createWorkHandler(h.deps);
+}, 60_000);
+afterAll(async () => {
+  await h?.stop();
+});
+
+async function call(path: string, init: { method?: string; json?: unknown; token?: string } = {}) {
+  const headers: Record<string, string> = { Authorization: `Bearer ${init.token ?? TOKEN}` };
+  if (init.json !== undefined) headers["Content-Type"] = "application/json";
+  const res = await app.request(path, {
+    method: init.method ?? "GET",
+    headers,
+    ...(init.json !== undefined ? { body: JSON.stringify(init.json) } : {}),
+  });
+  return { status: res.status, body: JSON.parse(await res.text()) };
+}
+
+/** Starts a reimport and runs its steps to the end. */
+async function reimport(body: Record<string, unknown>) {
+  const started = await call("/reimports", { method: "POST", json: body });
+  await h.workQueue.drain(work, { timeoutMs: 60_000 });
+  return { started, job: (await call(`/reimports/${started.body.id}`)).body };
+}
+
+/** Puts objects while the bridge holds their events back: records are left as they were (missed events). */
+async function putUnseen(objects: Record<string, string>) {
+  h.bridgePaused = true;
+  try {
+    const entries = Object.entries(objects);
+    for (let i = 0; i < entries.length; i += 50) {
+      await Promise.all(entries.slice(i, i + 50).map(([key, body]) => h.put(key, body)));
+    }
+    await h.flushBridge();
+  } finally {
+    h.bridgePaused = false;
+  }
+}
+
+describe("POST /reimports: a prefix", () => {
+  it("counts a 1,000-object prefix before processing it, shows 0 < done < total mid-way, then finishes", async () => {
+    const keys = Array.from({ length: 1000 }, (_, i) => `bulk/d${i % 3}/n${String(i).padStart(4, "0")}.txt`);
+    await putUnseen(Object.fromEntries(keys.map((key) => [key, `note ${key}\n`])));
+    let steps = 0;
+    const counting: typeof work = (event, context) => {
+      steps += 1;
+      return work(event, context);
+    };
+
+    const started = await call("/reimports", { method: "POST", json: { prefix: "bulk/" } });
+    await h.workQueue.drain(counting, { until: () => steps >= 2, timeoutMs: 60_000 });
+    const midway = (await call(`/reimports/${started.body.id}`)).body;
+    await h.workQueue.drain(work, { timeoutMs: 60_000 });
+    const finished = (await call(`/reimports/${started.body.id}`)).body;
+    const records = await h.deps.pipeline.records.getMany(DATA_BUCKET, keys);
+
+    expect(started.status).toBe(202);
+    expect(started.body).toMatchObject({ status: "queued", total: 0 });
+    expect(started.body.id).toMatch(/^[0-9A-Z]{26}$/);
+    expect(midway).toMatchObject({ status: "running", total: 1000 });
+    expect(midway.done).toBeGreaterThan(0);
+    expect(midway.done).toBeLessThan(1000);
+    expect(finished).toMatchObject({ status: "done", total: 1000, done: 1000, failed: 0, errors: [] });
+    expect(finished.plan).toBeUndefined();
+    expect(records).toHaveLength(1000);
+    expect(records.every((record) => record.sequencers.reimport !== undefined)).toBe(true);
+  }, 60_000);
+
+  it("writes nothing but its job on a dry run, and plans creates, updates, unchanged and invalid keys", async () => {
+    await h.put("dry/same.txt", "same\n");
+    await h.put("dry/changed.txt", "changed\n");
+    await h.settle();
+    await putUnseen({
+      "dry/changed.txt.metadata.json": '{"camera":"c1"}',
+      "dry/new.txt": "new\n",
+      "dry/broken.txt": "broken\n",
+      "dry/broken.txt.metadata.json": "not json",
+    });
+    const keys = ["dry/same.txt", "dry/changed.txt", "dry/new.txt", "dry/broken.txt"];
+    const before = await h.deps.pipeline.records.getMany(DATA_BUCKET, keys);
+
+    const { started, job } = await reimport({ prefix: "dry/", dryRun: true });
+    const after = await h.deps.pipeline.records.getMany(DATA_BUCKET, keys);
+
+    expect(started.status).toBe(202);
+    expect(job).toMatchObject({ status: "done", total: 4, done: 4, failed: 0, dryRun: true });
+    expect(job.plan.counts).toEqual({ create: 1, update: 1, unchanged: 1, invalid: 1 });
+    expect(job.plan.truncated).toBe(false);
+    expect(
+      Object.fromEntries(job.plan.entries.map((e: { key: string; action: string }) => [e.key, e.action])),
+    ).toEqual({
+      "dry/broken.txt": "invalid",
+      "dry/changed.txt": "update",
+      "dry/new.txt": "create",
+      "dry/same.txt": "unchanged",
+    });
+    expect(after.map((r) => [r.key, r.revision])).toEqual(before.map((r) => [r.key, r.revision]));
+    expect(after.map((r) => r.key)).toEqual(["dry/same.txt", "dry/changed.txt"]);
+  }, 30_000);
+});
+
+describe("POST /reimports: modes and keys", () => {
+  it("keeps the API metadata layer with merge and drops it with overwrite", async () => {
+    await h.put("edit/a.txt", "a\n");
+    await h.put("edit/a.txt.metadata.json", '{"camera":"c1"}');
+    await h.settle();
+    await call("/records/edit/a.txt/metadata", { method: "PATCH", json: { lens: "x" } });
+
+    const merged = await reimport({ keys: ["edit/a.txt"] });
+    const afterMerge = await h.record("edit/a.txt");
+    const overwritten = await reimport({ keys: ["edit/a.txt"], mode: "overwrite" });
+    const afterOverwrite = await h.record("edit/a.txt");
+
+    expect(merged.job).toMatchObject({ status: "done", mode: "merge", total: 1, done: 1 });
+    expect(afterMerge?.apiLayer).toEqual({ lens: "x" });
+    expect(afterMerge?.clientMetadata).toEqual({ camera: "c1", lens: "x" });
+    expect(overwritten.job).toMatchObject({ status: "done", mode: "overwrite", done: 1 });
+    expect(afterOverwrite?.apiLayer).toBeUndefined();
+    expect(afterOverwrite?.clientMetadata).toEqual({ camera: "c1" });
+    expect(afterOverwrite?.provenance).toEqual({ camera: "edit/a.txt.metadata.json" });
+  }, 30_000);
+
+  it("reimports a list of keys, failing the keys that are not data objects", async () => {
+    await putUnseen({ "keys/b.txt": "b\n" });
+
+    const { started, job } = await reimport({
+      keys: ["keys/b.txt", "keys/b.txt.metadata.json", "keys/missing.txt"],
+      force: true,
+    });
+
+    expect(started.body).toMatchObject({ status: "queued", total: 3 });
+    expect(job).toMatchObject({ status: "done", total: 3, done: 2, failed: 1, force: true, prefix: null });
+    expect(job.errors).toEqual([
+      expect.objectContaining({ key: "keys/b.txt.metadata.json", code: "not-a-data-object" }),
+    ]);
+    expect((await h.record("keys/b.txt"))?.status).toBe("ready");
+    expect(await h.record("keys/missing.txt")).toBeNull();
+  }, 30_000);
+});
+
+describe("POST /reimports: validation, GET /reimports/{id}: unknown ids", () => {
+  it("answers 400 when keys and prefix are both or neither given, or the body is invalid", async () => {
+    const neither = await call("/reimports", { method: "POST", json: {} });
+    const both = await call("/reimports", { method: "POST", json: { keys: ["a.txt"], prefix: "" } });
+    const empty = await call("/reimports", { method: "POST", json: { keys: [] } });
+    const mode = await call("/reimports", { method: "POST", json: { prefix: "", mode: "replace" } });
+    const unknown = await call("/reimports", { method: "POST", json: { prefx: "a/" } });
+    const noBody = await call("/reimports", { method: "POST" });
+
+    for (const res of [neither, both, empty, mode, unknown, noBody]) {
+      expect(res.status).toBe(400);
+      expect(res.body.error.code).toBe("invalid-request");
+    }
+    expect(mode.body.error.details[0].path).toBe("mode");
+    expect(h.workQueue.size()).toBe(0);
+  });
+
+  it("answers 404 for an unknown job and 401 without the token", async () => {
+    const missing = await call("/reimports/01ARZ3NDEKTSV4RRFFQ69G5FAV");
+    const unauthorized = await call("/reimports/01ARZ3NDEKTSV4RRFFQ69G5FAV", { token: "wrong" });
+
+    expect(missing.status).toBe(404);
+    expect(missing.body.error.code).toBe("not-found");
+    expect(unauthorized.status).toBe(401);
+  });
+
+  it("documents both routes in /openapi.json", async () => {
+    const doc = JSON.parse(await (await app.request("/openapi.json")).text());
+
+    expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(["/reimports", "/reimports/{id}"]));
+    expect(doc.paths["/reimports"].post.responses["202"]).toBeDefined();
+  });
+});
+
+describe("reimportSequencer", () => {
+  it("grows with the time and ends in 8 random hex digits", () => {
+    const earlier = reimportSequencer(1_700_000_000_000);
+    const later = reimportSequencer(1_700_000_000_001);
+
+    expect(earlier).toMatch(/^[0-9a-f]{20}$/);
+    expect(earlier.slice(0, 12)).toBe((1_700_000_000_000).toString(16).padStart(12, "0"));
+    expect(earlier < later).toBe(true);
+  });
+});
