@@ -21,7 +21,8 @@ export function createApiDeps(d: Deps, token: string): ApiDeps {
 /** The API deps of a Lambda process; the token is `API_TOKEN`, and without one every request is refused. */
 export function apiDeps(): ApiDeps {
   // A random token nobody knows refuses every authenticated request rather than letting them all in.
-  return createApiDeps(deps(), process.env.API_TOKEN || randomUUID());
+  const d = deps();
+  return createApiDeps(d, d.config.apiToken ?? randomUUID());
 }
 
 let api: ReturnType<typeof handle> | undefined;

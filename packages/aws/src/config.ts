@@ -25,6 +25,8 @@ export interface Config {
   limits: ImportLimits;
   /** Null when unset: object URLs are the data bucket's own S3 URLs. */
   objectUrlBase: string | null;
+  /** The API's bearer token (an `sst.Secret` in AWS); null when unset. */
+  apiToken: string | null;
 }
 
 /** One bad setting: the environment key and what is wrong with it. */
@@ -93,6 +95,7 @@ const EnvSchema = z.object({
   MAX_VIDEOS: integer(DEFAULT_IMPORT_LIMITS.maxVideos, 1),
   MAX_BYTES: integer(DEFAULT_IMPORT_LIMITS.maxBytes, 1),
   OBJECT_URL_BASE: z.url({ protocol: /^https?$/, error: "must be an http(s) URL" }).optional(),
+  API_TOKEN: z.string().min(16, "must be at least 16 characters").optional(),
 });
 
 /** Parses the environment into Config, or throws ConfigError naming every bad key. Empty values count as unset. */
@@ -123,6 +126,7 @@ export function parseConfig(env: Readonly<Record<string, string | undefined>>): 
     settleSeconds: e.SETTLE_SECONDS,
     limits: { maxEntries: e.MAX_ENTRIES, maxVideos: e.MAX_VIDEOS, maxBytes: e.MAX_BYTES },
     objectUrlBase: e.OBJECT_URL_BASE ?? null,
+    apiToken: e.API_TOKEN ?? null,
   };
 }
 

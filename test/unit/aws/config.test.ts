@@ -36,6 +36,7 @@ describe("parseConfig", () => {
       settleSeconds: 60,
       limits: { maxEntries: 1000, maxVideos: 100, maxBytes: 10_000_000 },
       objectUrlBase: null,
+      apiToken: null,
     });
   });
 
