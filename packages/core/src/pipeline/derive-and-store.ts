@@ -111,50 +111,20 @@ async function deriveFromStorage(
   apiLayer: JsonObject | null,
   defaultsCache = new Map<string, Promise<ByteSource | null>>(),
 ): Promise<{ record: SluiceRecord | null; read: ReadStats | null }> {
-  let read: ReadStats | null = null;
-  const record = await deriveFromStorageOnce(deps, key, existing, apiLayer, defaultsCache, (stats) => {
-    read = stats;
-  });
-  return { record, read };
-}
-
-async function deriveFromStorageOnce(
-  deps: PipelineDeps,
-  key: string,
-  existing: StoredRecord | null,
-  apiLayer: JsonObject | null,
-  defaultsCache: Map<string, Promise<ByteSource | null>>,
-  onSource: (stats: ReadStats) => void,
-): Promise<SluiceRecord | null> {
   const { objects, settings } = deps;
   const ref = { bucket: objects.bucket, key, objectUrl: settings.objectUrlOf(key) };
   try {
-    const source = await objects.open(key);
-    const sidecars: (MetadataFile & { suffix: string })[] = [];
-    for (const [i, sidecarKey] of sidecarKeysFor(key, settings.suffixes).entries()) {
-      const opened = await openIfPresent(deps, sidecarKey);
-      if (opened) sidecars.push({ key: sidecarKey, suffix: settings.suffixes[i] ?? "", source: opened });
-    }
-    const defaults: MetadataFile[] = [];
-    for (const defaultsKey of defaultsKeysFor(key)) {
-      let lookup = defaultsCache.get(defaultsKey);
-      if (!lookup) {
-        lookup = openIfPresent(deps, defaultsKey).then((o) => (o ? createCachingByteSource(o) : null));
-        defaultsCache.set(defaultsKey, lookup);
-      }
-      const opened = await lookup;
-      if (opened) defaults.push({ key: defaultsKey, source: opened });
-    }
-    const cached = createCachingByteSource(source);
-    onSource(cached.stats);
-    return await deriveRecord({
+    const opened = await objects.open(key);
+    const source = createCachingByteSource(opened);
+    const { sidecars, defaults } = await openMetadataFiles(deps, key, defaultsCache);
+    const record = await deriveRecord({
       ref: {
         ...ref,
-        etag: source.etag ?? null,
-        versionId: source.versionId ?? null,
-        contentType: source.contentType,
+        etag: opened.etag ?? null,
+        versionId: opened.versionId ?? null,
+        contentType: opened.contentType,
       },
-      source: cached,
+      source,
       sidecars,
       defaults,
       apiLayer,
@@ -164,11 +134,39 @@ async function deriveFromStorageOnce(
       probeSettings: settings.probeSettings,
       now: deps.now(),
     });
+    return { record, read: source.stats };
   } catch (error) {
-    if (error instanceof NotFoundError) return existing ? tombstone(existing, deps.now()) : null;
-    if (error instanceof AccessDeniedError) return unreadableRecord(ref, deps.now(), error.message);
+    if (error instanceof NotFoundError)
+      return { record: existing ? tombstone(existing, deps.now()) : null, read: null };
+    if (error instanceof AccessDeniedError)
+      return { record: unreadableRecord(ref, deps.now(), error.message), read: null };
     throw error;
   }
+}
+
+/** The sidecars and folder defaults that exist for a key; defaults come through the page's cache. */
+async function openMetadataFiles(
+  deps: PipelineDeps,
+  key: string,
+  defaultsCache: Map<string, Promise<ByteSource | null>>,
+): Promise<{ sidecars: (MetadataFile & { suffix: string })[]; defaults: MetadataFile[] }> {
+  const { suffixes } = deps.settings;
+  const sidecars: (MetadataFile & { suffix: string })[] = [];
+  for (const [i, sidecarKey] of sidecarKeysFor(key, suffixes).entries()) {
+    const opened = await openIfPresent(deps, sidecarKey);
+    if (opened) sidecars.push({ key: sidecarKey, suffix: suffixes[i] ?? "", source: opened });
+  }
+  const defaults: MetadataFile[] = [];
+  for (const defaultsKey of defaultsKeysFor(key)) {
+    let lookup = defaultsCache.get(defaultsKey);
+    if (!lookup) {
+      lookup = openIfPresent(deps, defaultsKey).then((o) => (o ? createCachingByteSource(o) : null));
+      defaultsCache.set(defaultsKey, lookup);
+    }
+    const opened = await lookup;
+    if (opened) defaults.push({ key: defaultsKey, source: opened });
+  }
+  return { sidecars, defaults };
 }
 
 /** Opens a metadata file, or null when it does not exist (open does the one HEAD). */
