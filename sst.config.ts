@@ -1,6 +1,7 @@
 /// <reference path="./.sst/platform/config.d.ts" />
 
-// The infrastructure issue fills stacks/ and imports them here; this file stays free of logic.
+// Thin on purpose: stacks/ holds the resources, in the order they depend on each other (SST's
+// dynamic-import pattern: the platform's globals exist only once run() is called).
 export default $config({
   app(input) {
     return {
@@ -10,6 +11,19 @@ export default $config({
     };
   },
   async run() {
-    return {};
+    const storage = await import("./stacks/storage");
+    const ingest = await import("./stacks/ingest");
+    await import("./stacks/export");
+    const api = await import("./stacks/api");
+    await import("./stacks/alarms");
+    return {
+      dataBucket: storage.dataBucket.name,
+      exportsBucket: storage.exportsBucket.name,
+      table: storage.table.name,
+      ingestQueue: ingest.ingestQueue.url,
+      workQueue: ingest.workQueue.url,
+      eventRule: ingest.dataEventsRule.name,
+      apiUrl: api.api.url,
+    };
   },
 });

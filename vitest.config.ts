@@ -3,6 +3,8 @@ import { defineConfig } from "vitest/config";
 export default defineConfig({
   test: {
     include: ["test/**/*.test.ts"],
+    // Any connection outside loopback fails the test (no AWS, no internet).
+    setupFiles: ["test/setup/loopback-only.ts"],
     // s3rver's paginated ListObjectsV2 uses DES for continuation tokens (toolchain.md §3.2).
     execArgv: ["--openssl-legacy-provider"],
     env: { POWERTOOLS_METRICS_DISABLED: "true" },

@@ -1,6 +1,12 @@
 import { writeFile } from "node:fs/promises";
 import { parseArgs } from "node:util";
 import { DEFAULT_PROBE_SETTINGS, type ProbeSettings } from "@sluice/core";
+import {
+  createBucketSettingsClient,
+  describeEnableEventBridge,
+  EnableEventBridgeError,
+  enableEventBridge,
+} from "./enable-eventbridge";
 import { UsageError } from "./errors";
 import { inspectFile } from "./inspect";
 import { startLocalStack } from "./local-stack";
@@ -12,7 +18,9 @@ const USAGE = `usage:
   sluice inspect FILE|s3://BUCKET/KEY [--root DIR] [--url-base URL] [--sidecar-suffix S]... [--schema FILE]
               [--endpoint URL]
   sluice start   (the local stack; settings from PORT, S3_PORT, DYNAMODB_PORT, BUCKET, EXPORTS_BUCKET,
-                  DATA_DIR, API_TOKEN, SIDECAR_SUFFIXES)`;
+                  DATA_DIR, API_TOKEN, SIDECAR_SUFFIXES)
+  sluice enable-eventbridge --bucket NAME [--endpoint URL]
+              (turns on the bucket's EventBridge delivery once; keeps its other notification settings)`;
 
 /** Runs the `sluice` command with its arguments and returns the exit code. */
 export async function main(argv: string[], io: CliIo = processIo()): Promise<number> {
@@ -21,6 +29,7 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
     if (command === "scan") return await runScan(rest, io);
     if (command === "inspect") return await runInspect(rest, io);
     if (command === "start") return await runStart(rest, io);
+    if (command === "enable-eventbridge") return await runEnableEventBridge(rest, io);
     if (command === undefined || command === "help" || command === "--help" || command === "-h") {
       io.stdout(`${USAGE}\n`);
       return command === undefined ? 2 : 0;
@@ -30,6 +39,10 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
     if (error instanceof UsageError) {
       io.stderr(`sluice: ${error.message}\n`);
       return 2;
+    }
+    if (error instanceof EnableEventBridgeError) {
+      io.stderr(`sluice: ${error.message}\n`);
+      return 1;
     }
     const message = error instanceof Error ? error.message : String(error);
     io.stderr(`sluice: unexpected error: ${message}\n`);
@@ -152,6 +165,21 @@ async function runStart(args: string[], io: CliIo): Promise<number> {
   });
   io.stderr(`sluice: ${signal}, stopping\n`);
   await stack.stop();
+  return 0;
+}
+
+async function runEnableEventBridge(args: string[], io: CliIo): Promise<number> {
+  const options = { bucket: { type: "string" }, endpoint: { type: "string" } } as const;
+  const { values } = parseOrExplain(() => parseArgs({ args, options, strict: true }));
+  const bucket = values.bucket?.replace(/^s3:\/\//, "").replace(/\/$/, "");
+  if (!bucket || bucket.includes("/"))
+    throw new UsageError(`enable-eventbridge takes --bucket NAME\n${USAGE}`);
+  const client = createBucketSettingsClient({ endpoint: values.endpoint }, io.env);
+  try {
+    io.stdout(`${describeEnableEventBridge(await enableEventBridge(client, bucket))}\n`);
+  } finally {
+    client.destroy();
+  }
   return 0;
 }
 

@@ -1,0 +1,24 @@
+import { functionEnvironment, workQueue } from "./ingest";
+import { apiExportsAccess, readDataBucket, sendWork, writeRecordOverflow, writeRecords } from "./permissions";
+import { settings } from "./settings";
+import { dataBucket, exportsBucket, table } from "./storage";
+
+/** The API's bearer token: `npx sst secret set ApiToken <at least 16 characters>`. */
+export const apiToken = new sst.Secret("ApiToken");
+
+/** The HTTP API on a Function URL; auth `none` because IAM auth would take the `Authorization` header. */
+export const api = new sst.aws.Function("Api", {
+  handler: "functions/api.handler",
+  runtime: "nodejs22.x",
+  timeout: "30 seconds",
+  memory: "1024 MB",
+  url: { authorization: "none" },
+  environment: { ...functionEnvironment({ sendsWork: true }), API_TOKEN: apiToken.value },
+  permissions: [
+    ...readDataBucket(dataBucket, settings.kmsKeyArn),
+    ...writeRecords(table),
+    ...writeRecordOverflow(exportsBucket),
+    ...apiExportsAccess(exportsBucket),
+    ...sendWork(workQueue),
+  ],
+});

@@ -1,0 +1,72 @@
+// Every function's IAM statements, spelled out: `link` would grant `s3:*` and `dynamodb:*` (design.md "Decisions").
+
+/** One IAM statement of a function, as `sst.aws.Function`'s `permissions` takes it. */
+export type Permission = sst.aws.FunctionPermissionArgs;
+
+/** What a statement is about: a component's ARN. */
+interface HasArn {
+  arn: $util.Output<string>;
+}
+
+/** Reading data objects (HEAD and ranged GETs) and listing the data bucket: without ListBucket a missing sidecar reads as 403. */
+export function readDataBucket(bucket: HasArn, kmsKeyArn: string | null): Permission[] {
+  const statements: Permission[] = [
+    { actions: ["s3:GetObject"], resources: [$interpolate`${bucket.arn}/*`] },
+    { actions: ["s3:ListBucket"], resources: [bucket.arn] },
+  ];
+  // SSE-KMS objects read as 403 without Decrypt on their key.
+  if (kmsKeyArn !== null) statements.push({ actions: ["kms:Decrypt"], resources: [kmsKeyArn] });
+  return statements;
+}
+
+/** The records table and its indexes; `deleteItem` only for the exporter, whose lease is deleted on release. */
+export function writeRecords(table: HasArn, options: { deleteItem?: boolean } = {}): Permission[] {
+  const actions = [
+    "dynamodb:GetItem",
+    "dynamodb:BatchGetItem",
+    "dynamodb:Query",
+    "dynamodb:PutItem",
+    "dynamodb:UpdateItem",
+  ];
+  if (options.deleteItem) actions.push("dynamodb:DeleteItem");
+  return [{ actions, resources: [table.arn, $interpolate`${table.arn}/index/*`] }];
+}
+
+/** Oversized record payloads under `records/` in the exports bucket (design.md "Records", overflow): written with their record. */
+export function writeRecordOverflow(exportsBucket: HasArn): Permission[] {
+  return [
+    {
+      actions: ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"],
+      resources: [$interpolate`${exportsBucket.arn}/records/*`],
+    },
+  ];
+}
+
+/** Every reader of records may read `records/`. */
+export function readRecordOverflow(exportsBucket: HasArn): Permission[] {
+  return [{ actions: ["s3:GetObject"], resources: [$interpolate`${exportsBucket.arn}/records/*`] }];
+}
+
+/** Writing import files under `imports/`. */
+export function writeImports(exportsBucket: HasArn): Permission[] {
+  return [{ actions: ["s3:PutObject"], resources: [$interpolate`${exportsBucket.arn}/imports/*`] }];
+}
+
+/** The API's own use of the exports bucket: import files and large answers, read through presigned URLs, and `GET /imports`. */
+export function apiExportsAccess(exportsBucket: HasArn): Permission[] {
+  return [
+    {
+      actions: ["s3:GetObject", "s3:PutObject"],
+      resources: [
+        $interpolate`${exportsBucket.arn}/imports/*`,
+        $interpolate`${exportsBucket.arn}/responses/*`,
+      ],
+    },
+    { actions: ["s3:ListBucket"], resources: [exportsBucket.arn] },
+  ];
+}
+
+/** Sending pages of fan-out work. */
+export function sendWork(queue: HasArn): Permission[] {
+  return [{ actions: ["sqs:SendMessage"], resources: [queue.arn] }];
+}
