@@ -60,6 +60,12 @@ export const AdhocImportResultSchema = z.object({
   ),
 });
 
+/** An OpenAPI response with a JSON body of `schema`. */
+export const jsonResponse = <T>(schema: T, description: string) => ({
+  description,
+  content: { "application/json": { schema } },
+});
+
 /** The error responses every authenticated route documents. */
 export const ERROR_RESPONSES = {
   400: { description: "invalid request", content: { "application/json": { schema: ErrorBodySchema } } },

@@ -9,6 +9,7 @@ import {
   AdhocImportResultSchema,
   ERROR_RESPONSES,
   JsonObjectBodySchema,
+  jsonResponse,
   PresignedBodySchema,
 } from "../schemas";
 
@@ -17,10 +18,7 @@ export const MAX_ADHOC_KEYS = 10_000;
 
 const IMPORTS_PREFIX = "imports/";
 
-const json = <T>(schema: T, description: string) => ({
-  description,
-  content: { "application/json": { schema } },
-});
+const json = jsonResponse;
 
 const createImportRoute = createRoute({
   method: "post",

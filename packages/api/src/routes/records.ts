@@ -14,15 +14,13 @@ import { listRecords, publicRecord } from "../list-records";
 import {
   ERROR_RESPONSES,
   JsonObjectBodySchema,
+  jsonResponse,
   KeyParamsSchema,
   RecordBodySchema,
   RecordsQuerySchema,
 } from "../schemas";
 
-const json = <T>(schema: T, description: string) => ({
-  description,
-  content: { "application/json": { schema } },
-});
+const json = jsonResponse;
 
 // `{key{.+}}` lets a key keep its `/` unencoded; the OpenAPI document shows it as `{key}`.
 const listRoute = createRoute({

@@ -3,7 +3,7 @@ import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
 import { JOB_STATUSES, NotFoundError, PLAN_ACTIONS, startReimport } from "@sluice/core";
 import type { ApiDeps } from "../api-deps";
 import { requireJsonBody } from "../errors";
-import { ERROR_RESPONSES } from "../schemas";
+import { ERROR_RESPONSES, jsonResponse } from "../schemas";
 
 /** Keys one `POST /reimports` may list; a larger set is a prefix, or several jobs. */
 export const MAX_REIMPORT_KEYS = 10_000;
@@ -59,10 +59,7 @@ export const JobBodySchema = z
   })
   .openapi("Job");
 
-const json = <T>(schema: T, description: string) => ({
-  description,
-  content: { "application/json": { schema } },
-});
+const json = jsonResponse;
 
 const startRoute = createRoute({
   method: "post",
