@@ -8,9 +8,10 @@ import {
   type MetadataFile,
   type ObjectRef,
 } from "./derive-record";
+import { groupListing } from "./groups/scan-groups";
 import { issue } from "./issues";
 import type { MetadataSchema } from "./metadata-schema";
-import { applicableDefaults, planListing } from "./plan-listing";
+import { applicableDefaults, compareKeys, planListing } from "./plan-listing";
 import type { SluiceRecord } from "./record";
 import type { ImportLimits } from "./split-imports";
 
@@ -59,17 +60,38 @@ export async function scanListing(input: ScanListingInput): Promise<ScanResult> 
     derived.push(await deriveOne(input, key, plan.sidecars.get(key) ?? [], applicableDefaults(plan, key)));
     input.onProgress?.(key);
   }
-  const built = buildImports(derived, input.limits);
-  const leftOut = built.records
+  const grouped = await groupListing({
+    bucket: input.bucket,
+    plan,
+    records: derived,
+    reader: input.reader,
+    objectUrlOf: input.objectUrlOf,
+    schema: input.schema,
+    now: input.now(),
+  });
+  // Group members leave with their group, never on their own (design.md "Groups").
+  const built = buildImports(
+    grouped.records.filter((r) => r.export.state !== "held"),
+    input.limits,
+  );
+  const records = [...built.records, ...grouped.records.filter((r) => r.export.state === "held")].sort(
+    (a, b) => compareKeys(a.key, b.key),
+  );
+  const leftOut = records
     .filter((r) => r.status !== "ready")
-    .map((r) => ({ key: r.key, status: r.status, reason: r.errors.map((e) => describeIssue(e)).join("; ") }));
+    .map((r) => ({ key: r.key, status: r.status, reason: reasonOf(r) }));
   const notes = [
     ...plan.orphanSidecars.map((key) => `${key}: sidecar without its data object; ignored`),
-    ...plan.manifestKeys.map(
-      (key) => `${key}: group manifests are not assembled yet; its objects are scanned one by one`,
-    ),
+    ...grouped.notes,
   ];
-  return { records: built.records, files: built.files, leftOut, notes };
+  return { records, files: built.files, leftOut, notes };
+}
+
+/** Why a record is left out: its errors, or for an incomplete group what it still lacks. */
+function reasonOf(record: SluiceRecord): string {
+  const issues =
+    record.errors.length > 0 ? record.errors : record.warnings.filter((w) => w.code === "group-incomplete");
+  return issues.map((e) => describeIssue(e)).join("; ");
 }
 
 async function deriveOne(

@@ -36,6 +36,7 @@ describe("sluice scan", () => {
       [
         "audio",
         "dicom_series",
+        "image_groups",
         "images",
         "nifti",
         "pdfs",
@@ -48,6 +49,9 @@ describe("sluice scan", () => {
     expect(file.images?.map((i) => i.objectUrl)).toEqual([
       `${URL_BASE}images/front%2001.jpg`,
       `${URL_BASE}images/left%2B1.png`,
+    ]);
+    expect(file.image_groups?.map((g) => [g.title, g.createVideo, g.objectUrl_2])).toEqual([
+      ["tl-0001", true, `${URL_BASE}sequences/tl-0001/frame10.png`],
     ]);
     expect(stderr).toContain("0 left out");
   });
@@ -105,7 +109,7 @@ describe("sluice scan", () => {
       ImportFileSchema.parse(JSON.parse(readFileSync(out.replace(".json", `.part${n}.json`), "utf8"))),
     );
     const counts = parts.map((p) => Object.values(p).filter(Array.isArray).flat().length);
-    expect(counts).toEqual([4, 4, 3]);
+    expect(counts).toEqual([4, 4, 4]);
     expect(stderr).toContain("imports.part3.json");
   });
 

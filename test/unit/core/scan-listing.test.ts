@@ -61,18 +61,78 @@ describe("scanListing", () => {
     expect(result.files).toEqual([]);
   });
 
-  it("notes sidecars without a data object and group manifests, and makes no record of them", async () => {
+  it("notes sidecars without a data object and makes no record of them", async () => {
     const result = await scan({
       "gone.png.metadata.json": utf8("{}"),
-      "seq/_group.json": utf8('{"type":"image_sequence"}'),
-      "seq/0001.png": mediaBytes("image.png"),
+      "a.png": mediaBytes("image.png"),
     });
 
-    expect(result.records.map((r) => r.key)).toEqual(["seq/0001.png"]);
-    expect(result.notes).toEqual([
-      "gone.png.metadata.json: sidecar without its data object; ignored",
-      "seq/_group.json: group manifests are not assembled yet; its objects are scanned one by one",
+    expect(result.records.map((r) => r.key)).toEqual(["a.png"]);
+    expect(result.notes).toEqual(["gone.png.metadata.json: sidecar without its data object; ignored"]);
+  });
+
+  it("assembles a group manifest's folder into one group record and holds its members", async () => {
+    const result = await scan({
+      "_defaults.json": utf8('{"site":"A"}'),
+      "seq/_group.json": utf8('{"type":"image_sequence","clientMetadata":{"run":3}}'),
+      "seq/frame10.png": mediaBytes("image.png"),
+      "seq/frame2.png": mediaBytes("image.png"),
+      "seq/sub/other.png": mediaBytes("image.png"),
+    });
+
+    expect(result.records.map((r) => [r.key, r.dataType, r.export.state])).toEqual([
+      ["seq/", "image_sequence", "pending"],
+      ["seq/frame10.png", "image", "held"],
+      ["seq/frame2.png", "image", "held"],
+      ["seq/sub/other.png", "image", "pending"],
     ]);
+    const file = ImportFileSchema.parse(result.files[0]?.file);
+    expect(file.images?.map((i) => i.title)).toEqual(["seq/sub/other.png"]);
+    expect(file.image_groups).toEqual([
+      {
+        title: "seq",
+        createVideo: true,
+        objectUrl_0: "https://b.s3.eu-west-1.amazonaws.com/seq/frame2.png",
+        objectUrl_1: "https://b.s3.eu-west-1.amazonaws.com/seq/frame10.png",
+        clientMetadata: { run: 3, site: "A" },
+      },
+    ]);
+    expect(result.records[0]?.provenance).toEqual({ run: "seq/_group.json", site: "_defaults.json" });
+    expect(result.leftOut).toEqual([]);
+  });
+
+  it("leaves out an incomplete group and never emits its members alone", async () => {
+    const result = await scan({
+      "g/_group.json": utf8('{"type":"image_group","members":["a.png","b.png"]}'),
+      "g/a.png": mediaBytes("image.png"),
+    });
+
+    expect(result.files).toEqual([]);
+    expect(result.leftOut).toEqual([
+      { key: "g/", status: "incomplete", reason: "group-incomplete: 1 of 2 members missing: b.png" },
+    ]);
+  });
+
+  it("makes the group invalid and holds its members when the manifest is not JSON", async () => {
+    const result = await scan({ "g/_group.json": utf8("{oops"), "g/a.png": mediaBytes("image.png") });
+
+    expect(result.files).toEqual([]);
+    expect(result.leftOut.map((l) => [l.key, l.status])).toEqual([["g/", "invalid"]]);
+    expect(result.leftOut[0]?.reason).toMatch(/^group-manifest-not-json: /);
+  });
+
+  it("notes a group's warnings on the group key", async () => {
+    const result = await scan({
+      "g/_group.json": utf8('{"type":"image_group"}'),
+      "g/a.png": mediaBytes("image.png"),
+      "g/b.wav": mediaBytes("audio.wav"),
+    });
+
+    expect(result.notes).toEqual([
+      "g/: group-non-image-member: g/b.wav is not an image (audio); it is left out of the group",
+    ]);
+    const file = ImportFileSchema.parse(result.files[0]?.file);
+    expect(file.audio?.map((a) => a.title)).toEqual(["g/b.wav"]);
   });
 
   it("marks a record invalid with entry-too-large when its entry alone exceeds the byte limit", async () => {

@@ -1,0 +1,57 @@
+import type { ImportEntry } from "../import-format";
+import type { Issue } from "../issues";
+import type { JsonObject } from "../json";
+import { mergeMetadata } from "../merge-metadata";
+import type { Provenance, SluiceRecord } from "../record";
+
+/** A data object offered to a group or series, with its derived record. */
+export interface GroupMember {
+  key: string;
+  record: SluiceRecord;
+}
+
+/** The merged `_defaults.json` metadata that applies to a folder, with each key's source. */
+export interface FolderDefaults {
+  clientMetadata: JsonObject;
+  provenance: Provenance;
+}
+
+/** An assembled group or series: its status, ordered members and, when ready, its import entry. */
+export interface GroupResult {
+  status: "ready" | "incomplete" | "invalid";
+  title: string;
+  clientMetadata: JsonObject;
+  provenance: Provenance;
+  /** Member keys in display order. */
+  memberKeys: string[];
+  /** Member file names a manifest lists that are not present. */
+  missing: string[];
+  errors: Issue[];
+  warnings: Issue[];
+  entry: ImportEntry["entry"] | null;
+}
+
+const DEFAULTS_LAYER = "\u0000defaults";
+
+/** Lays `clientMetadata` over a folder's defaults (design.md "Groups"), keeping each key's source. */
+export function overDefaults(defaults: FolderDefaults, source: string, metadata: JsonObject): FolderDefaults {
+  const merged = mergeMetadata([
+    { source: DEFAULTS_LAYER, metadata: defaults.clientMetadata },
+    { source, metadata },
+  ]);
+  const provenance: Provenance = {};
+  for (const [key, from] of Object.entries(merged.provenance)) {
+    provenance[key] = from === DEFAULTS_LAYER ? (defaults.provenance[key] ?? "defaults") : from;
+  }
+  return { clientMetadata: merged.clientMetadata, provenance };
+}
+
+/** The folder of a key, with its trailing slash ("" at the bucket root). */
+export function folderOf(key: string): string {
+  return key.slice(0, key.lastIndexOf("/") + 1);
+}
+
+/** The file name of a key within its folder. */
+export function nameOf(key: string): string {
+  return key.slice(key.lastIndexOf("/") + 1);
+}
