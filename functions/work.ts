@@ -1,9 +1,15 @@
-import { rederivePage, runReimportPage, WorkMessageSchema } from "@sluice/core";
+import {
+  assembleGroupPage,
+  assembleSeriesPage,
+  rederivePage,
+  runReimportPage,
+  WorkMessageSchema,
+} from "@sluice/core";
 import type { Context, SQSEvent, SQSRecord } from "aws-lambda";
 import { type Deps, deps } from "./deps";
 import { createSqsBatchHandler } from "./sqs-batch";
 
-/** The work queue's handler: one page of fan-out work per message (a `_defaults.json` change, a reimport step). */
+/** The work queue's handler: one page of fan-out work per message (a `_defaults.json` change, a reimport step, a group assembly). */
 export function createWorkHandler(d: Deps) {
   const handleRecord = async (record: SQSRecord) => {
     const parsed = WorkMessageSchema.safeParse(safeJson(record.body));
@@ -12,6 +18,14 @@ export function createWorkHandler(d: Deps) {
     if (message.type === "rederive-prefix") {
       const result = await rederivePage(d.pipeline, message);
       return d.logger.info("page done", { prefix: message.prefix, source: message.source, ...result });
+    }
+    if (message.type === "assemble-group") {
+      const outcome = await assembleGroupPage(d.pipeline, message);
+      return d.logger.info("group assembled", { folder: message.folder, outcome });
+    }
+    if (message.type === "assemble-series") {
+      const outcome = await assembleSeriesPage(d.pipeline, message);
+      return d.logger.info("series assembled", { seriesUid: message.seriesUid, outcome });
     }
     const result = await runReimportPage({ ...d.pipeline, jobs: d.jobs }, message);
     d.logger.info("reimport step done", {

@@ -22,6 +22,7 @@ export * from "./media-metadata";
 export * from "./merge-metadata";
 export * from "./metadata-schema";
 export * from "./object-url";
+export * from "./pipeline/assemble-pipeline";
 export * from "./pipeline/derive-and-store";
 export * from "./pipeline/export-pending";
 export * from "./pipeline/ingest-event";

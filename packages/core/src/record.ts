@@ -38,6 +38,8 @@ export const SluiceRecordSchema = z.object({
   export: ExportStateSchema,
   /** The layer written through the API (`PATCH`/`PUT /records/{key}/metadata`), above the sidecar. */
   apiLayer: JsonObjectSchema.nullable().optional(),
+  /** The group or series this object is a member of (`<folder>/` or `dicom:<SeriesInstanceUID>`); members are held. */
+  groupKey: z.string().optional(),
   encord: z
     .object({ itemId: z.string().optional(), jobId: z.string().optional(), error: z.string().optional() })
     .optional(),

@@ -12,6 +12,25 @@ export const RederiveMessageSchema = z.object({
 });
 export type RederiveMessage = z.infer<typeof RederiveMessageSchema>;
 
+/** Re-assembles the image group of a folder holding a `_group.json` from the current state of storage. */
+export const AssembleGroupMessageSchema = z.object({
+  type: z.literal("assemble-group"),
+  bucket: z.string(),
+  /** The folder, with its trailing slash. */
+  folder: z.string(),
+});
+export type AssembleGroupMessage = z.infer<typeof AssembleGroupMessageSchema>;
+
+/** Re-assembles one DICOM series of a folder from the current state of storage. */
+export const AssembleSeriesMessageSchema = z.object({
+  type: z.literal("assemble-series"),
+  bucket: z.string(),
+  seriesUid: z.string().min(1),
+  /** The folder, with its trailing slash. */
+  folder: z.string(),
+});
+export type AssembleSeriesMessage = z.infer<typeof AssembleSeriesMessageSchema>;
+
 /** What every step of a reimport job carries, so that a step needs nothing but its message. */
 const ReimportFieldsSchema = z.object({
   jobId: z.string().min(1),
@@ -46,5 +65,7 @@ export const WorkMessageSchema = z.discriminatedUnion("type", [
   RederiveMessageSchema,
   ReimportCountMessageSchema,
   ReimportPageMessageSchema,
+  AssembleGroupMessageSchema,
+  AssembleSeriesMessageSchema,
 ]);
 export type WorkMessage = z.infer<typeof WorkMessageSchema>;

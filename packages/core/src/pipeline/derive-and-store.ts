@@ -9,6 +9,7 @@ import type { StoredRecord } from "../ports";
 import type { SluiceRecord } from "../record";
 import { unreadableRecord } from "../scan-listing";
 import { normalizeSequencer } from "../sequencer";
+import { memberExport, membershipOf, queueAssembly } from "./group-membership";
 import type { DeriveOutcome, PipelineDeps } from "./pipeline-deps";
 
 /** The source key whose event caused a derivation, and that event's sequencer. */
@@ -61,6 +62,11 @@ export async function deriveAndStore(
       if (error instanceof WriteConflictError) continue;
       throw error;
     }
+    if (!(existing && sameContent(existing, derived))) {
+      await queueAssembly(deps, derived);
+      if (existing?.groupKey !== undefined && existing.groupKey !== derived.groupKey)
+        await queueAssembly(deps, existing);
+    }
     const outcome =
       derived.status === "deleted"
         ? "tombstoned"
@@ -89,6 +95,9 @@ export async function deriveCurrent(
   if (apiLayer) derived.record.apiLayer = apiLayer;
   else delete derived.record.apiLayer;
   derived.record.warnings.push(...(options.warnings ?? []));
+  const groupKey = await membershipOf(deps, derived.record);
+  if (groupKey === undefined) delete derived.record.groupKey;
+  else derived.record.groupKey = groupKey;
   return derived;
 }
 
@@ -207,11 +216,13 @@ function nextRecord(
   const sameEntry =
     existing !== null && stableStringify(existing.importEntry) === stableStringify(derived.importEntry);
   const exportState =
-    derived.status !== "ready"
-      ? { state: "held" as const }
-      : sameEntry && existing
-        ? existing.export
-        : { state: "pending" as const };
+    derived.groupKey !== undefined && derived.status !== "deleted"
+      ? memberExport(existing)
+      : derived.status !== "ready"
+        ? { state: "held" as const }
+        : sameEntry && existing
+          ? existing.export
+          : { state: "pending" as const };
   if (
     existing &&
     derived.status === "ready" &&

@@ -14,7 +14,7 @@ export interface IngestResult {
 /**
  * Handles one S3 object event (design.md "Data flow"): a data object is derived and recorded; a
  * sidecar re-derives its data object's record; a `_defaults.json` change fans out through the
- * work queue; a delete tombstones the record unless the object still answers HEAD.
+ * work queue, as does a `_group.json` change (its group is re-assembled); a delete tombstones the record unless the object still answers HEAD.
  */
 export async function ingestEvent(deps: PipelineDeps, event: StorageEvent): Promise<IngestResult> {
   const key = await resolveKey(deps, event);
@@ -45,8 +45,9 @@ export async function ingestEvent(deps: PipelineDeps, event: StorageEvent): Prom
       });
       return { key, role: role.kind, outcome: "enqueued" };
     case "group-manifest":
-      // Groups are assembled by the grouping issue; until then a manifest changes nothing.
-      return { key, role: role.kind, outcome: "ignored" };
+      // The assembly reads the manifest and members as they are now, so the event's order decides nothing.
+      await deps.work.send({ type: "assemble-group", bucket: event.bucket, folder: role.prefix });
+      return { key, role: role.kind, outcome: "enqueued" };
   }
 }
 

@@ -71,7 +71,7 @@ function setUp(count: number, pageSize = 50) {
 }
 
 const asReimport = (m: WorkMessage): ReimportMessage => {
-  if (m.type === "rederive-prefix") throw new Error("not a reimport step");
+  if (m.type !== "reimport-count" && m.type !== "reimport-page") throw new Error("not a reimport step");
   return m;
 };
 

@@ -1,0 +1,92 @@
+import { GROUP_MANIFEST_FILE_NAME } from "../classify-key";
+import { assembleImageGroup } from "../groups/assemble-group";
+import { assembleDicomSeries } from "../groups/assemble-series";
+import type { GroupResult } from "../groups/group-result";
+import { readManifest } from "../groups/read-group-inputs";
+import type { StoredRecord } from "../ports";
+import type { SluiceRecord } from "../record";
+import type { AssembleGroupMessage, AssembleSeriesMessage } from "../work-message";
+import { seriesRecordKey } from "./group-membership";
+import { folderDefaults, folderRecords, groupRecord, holdMembers, storeGroup } from "./group-store";
+import type { PipelineDeps } from "./pipeline-deps";
+
+/** What one assembly did to its group record. */
+export type AssembleOutcome = "written" | "unchanged" | "ignored";
+
+const usable = (r: SluiceRecord) => r.status === "ready" || r.status === "invalid";
+
+/**
+ * Re-assembles a folder's image group from storage as it is now (design.md "Groups"): its
+ * `_group.json`, the records of the objects directly in the folder and the folder's defaults. Image
+ * members are marked held, and the group record is written; it is pending once complete.
+ */
+export async function assembleGroupPage(
+  deps: PipelineDeps,
+  message: AssembleGroupMessage,
+): Promise<AssembleOutcome> {
+  const { folder } = message;
+  const manifestKey = `${folder}${GROUP_MANIFEST_FILE_NAME}`;
+  return storeGroup(deps, folder, async (existing) => {
+    if ((await deps.objects.head(manifestKey)) === null) return tombstone(deps, existing);
+    const records = await folderRecords(deps, folder);
+    await holdMembers(
+      deps,
+      records.filter((r) => r.dataType === "image"),
+      folder,
+    );
+    const parsed = await readManifest(deps.objects, manifestKey);
+    const defaults = await folderDefaults(deps, folder);
+    const result: GroupResult = parsed.ok
+      ? assembleImageGroup({
+          manifestKey,
+          manifest: parsed.manifest,
+          members: records.filter(usable).map((record) => ({ key: record.key, record })),
+          folderDefaults: defaults.metadata,
+          schema: await deps.records.getSchema(),
+          objectUrlOf: deps.settings.objectUrlOf,
+        })
+      : { ...emptyResult(folder), errors: [parsed.error] };
+    const type = parsed.ok ? parsed.manifest.type : "image_group";
+    const errors = [...defaults.errors, ...result.errors];
+    return groupRecord(deps, folder, type, { ...result, errors });
+  });
+}
+
+/**
+ * Re-assembles one DICOM series of a folder from the records of the folder's DICOM files now:
+ * ordered by InstanceNumber; the series record goes pending when its entry changes, and the
+ * exporter's settle window over its `updatedAt` exports it once the series is quiet.
+ */
+export async function assembleSeriesPage(
+  deps: PipelineDeps,
+  message: AssembleSeriesMessage,
+): Promise<AssembleOutcome> {
+  const { folder, seriesUid } = message;
+  const key = seriesRecordKey(seriesUid);
+  return storeGroup(deps, key, async (existing) => {
+    const records = await folderRecords(deps, folder);
+    const files = records.filter(
+      (r) => r.dataType === "dicom" && usable(r) && r.mediaMetadata?.dicom?.seriesInstanceUid === seriesUid,
+    );
+    const defaults = await folderDefaults(deps, folder);
+    const [result] = assembleDicomSeries(
+      files.map((record) => ({ key: record.key, record })),
+      { defaultsFor: () => defaults.metadata, objectUrlOf: deps.settings.objectUrlOf },
+    );
+    if (result === undefined) return tombstone(deps, existing);
+    const errors = [...defaults.errors, ...result.errors];
+    return groupRecord(deps, key, "dicom_series", { ...result, errors });
+  });
+}
+
+/** A group record marked deleted when its manifest or its last member is gone; null when there is none. */
+function tombstone(deps: PipelineDeps, existing: StoredRecord | null): SluiceRecord | null {
+  if (existing === null || existing.status === "deleted") return null;
+  const { revision: _r, sequencers: _s, ...record } = existing;
+  return { ...record, status: "deleted", importEntry: null, updatedAt: deps.now() };
+}
+
+function emptyResult(folder: string): GroupResult {
+  const base = { title: folder, clientMetadata: {}, provenance: {}, memberKeys: [], missing: [] };
+  return { ...base, status: "invalid", errors: [], warnings: [], entry: null };
+}

@@ -1,0 +1,136 @@
+import { defaultsKeysFor } from "../classify-key";
+import { TransientError, WriteConflictError } from "../errors";
+import type { FolderDefaults, GroupResult } from "../groups/group-result";
+import { folderDefaultsLoader } from "../groups/read-group-inputs";
+import { issue } from "../issues";
+import { stableStringify } from "../json";
+import { planListing } from "../plan-listing";
+import type { StoredRecord } from "../ports";
+import type { SluiceRecord } from "../record";
+import { sameContent } from "./derive-and-store";
+import { memberExport } from "./group-membership";
+import type { PipelineDeps } from "./pipeline-deps";
+
+const MAX_ATTEMPTS = 5;
+const CHANGED_AFTER_EXPORT = "changed-after-export";
+const PAGE = 1_000;
+
+/** The data objects directly in a folder (not in its subfolders), with their records. */
+export async function folderRecords(deps: PipelineDeps, folder: string): Promise<StoredRecord[]> {
+  const keys: string[] = [];
+  let cursor: string | null = null;
+  do {
+    const page = await deps.objects.list(folder, cursor, PAGE);
+    keys.push(...page.keys.filter((key) => !key.slice(folder.length).includes("/")));
+    cursor = page.cursor;
+  } while (cursor !== null);
+  const { dataKeys } = planListing(keys, deps.settings.suffixes);
+  return deps.records.getMany(deps.objects.bucket, dataKeys);
+}
+
+/** The merged `_defaults.json` metadata that applies to a folder, and the errors of unusable files. */
+export async function folderDefaults(deps: PipelineDeps, folder: string) {
+  const present: string[] = [];
+  for (const key of defaultsKeysFor(`${folder}_`)) {
+    if ((await deps.objects.head(key)) !== null) present.push(key);
+  }
+  const plan = planListing(present, deps.settings.suffixes);
+  const loaded = await folderDefaultsLoader(deps.objects, plan)(folder);
+  const metadata: FolderDefaults = loaded.metadata;
+  return { metadata, errors: loaded.errors };
+}
+
+/** The group record of an assembled group or series, before its export state is decided. */
+export function groupRecord(
+  deps: PipelineDeps,
+  key: string,
+  dataType: "image_group" | "image_sequence" | "dicom_series",
+  result: GroupResult,
+): SluiceRecord {
+  const status = result.errors.length > 0 ? "invalid" : result.status;
+  return {
+    bucket: deps.objects.bucket,
+    key,
+    objectUrl: key.startsWith("dicom:") ? "" : deps.settings.objectUrlOf(key),
+    dataType,
+    status,
+    title: result.title,
+    clientMetadata: result.clientMetadata,
+    provenance: result.provenance,
+    mediaMetadata: null,
+    sidecarKey: null,
+    etag: null,
+    versionId: null,
+    errors: result.errors,
+    warnings: result.warnings,
+    updatedAt: deps.now(),
+    importEntry: status === "ready" ? result.entry : null,
+    export: { state: "held" },
+  };
+}
+
+/**
+ * Writes a group record with a conditional write, retried on a lost race. The stored record is read
+ * before `build` reads the members, so an assembly from an older view of the folder than the one
+ * already stored loses the race and is built again. The export state follows design.md "Groups":
+ * pending once ready with a new entry, kept for an unchanged entry, and held with
+ * `changed-after-export` when an exported group changes (only a forced reimport re-sends it).
+ */
+export async function storeGroup(
+  deps: PipelineDeps,
+  key: string,
+  build: (existing: StoredRecord | null) => Promise<SluiceRecord | null>,
+): Promise<"written" | "unchanged" | "ignored"> {
+  for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt += 1) {
+    const existing = await deps.records.get(deps.objects.bucket, key);
+    const derived = await build(existing);
+    if (derived === null) return "ignored";
+    const sameEntry = stableStringify(existing?.importEntry ?? null) === stableStringify(derived.importEntry);
+    const changedBefore = existing?.warnings.some((w) => w.code === CHANGED_AFTER_EXPORT) ?? false;
+    let exportState: SluiceRecord["export"] = { state: "held" };
+    if (
+      derived.status !== "deleted" &&
+      ((existing?.export.state === "exported" && !sameEntry) || changedBefore)
+    ) {
+      const message = "the group changed after its export; a reimport with force re-sends it";
+      derived.warnings.push(issue(CHANGED_AFTER_EXPORT, message));
+    } else if (derived.status === "ready")
+      exportState = sameEntry && existing ? existing.export : { state: "pending" };
+    if (existing && sameContent(existing, derived)) return "unchanged";
+    const revision = (existing?.revision ?? 0) + 1;
+    const next = { ...derived, export: exportState, revision, sequencers: existing?.sequencers ?? {} };
+    try {
+      await deps.records.put(next, existing?.revision ?? null);
+      return "written";
+    } catch (error) {
+      if (!(error instanceof WriteConflictError)) throw error;
+    }
+  }
+  throw new TransientError(`gave up on a group record after ${MAX_ATTEMPTS} conflicting writes`);
+}
+
+/** Marks records as members of a group (held, or still exported when Encord has them), retrying lost races. */
+export async function holdMembers(
+  deps: PipelineDeps,
+  members: readonly StoredRecord[],
+  groupKey: string,
+): Promise<void> {
+  for (const first of members) {
+    let current: StoredRecord | null = first;
+    for (
+      let attempt = 1;
+      current && current.status !== "deleted" && current.groupKey !== groupKey;
+      attempt += 1
+    ) {
+      if (attempt > MAX_ATTEMPTS) throw new TransientError(`gave up holding ${first.key}`);
+      const next = { ...current, groupKey, export: memberExport(current), revision: current.revision + 1 };
+      try {
+        await deps.records.put(next, current.revision);
+        current = null;
+      } catch (error) {
+        if (!(error instanceof WriteConflictError)) throw error;
+        current = await deps.records.get(first.bucket, first.key);
+      }
+    }
+  }
+}
