@@ -55,3 +55,44 @@ export function folderOf(key: string): string {
 export function nameOf(key: string): string {
   return key.slice(key.lastIndexOf("/") + 1);
 }
+
+/** Where a group record lives and when it was assembled. */
+export interface GroupRecordPlace {
+  bucket: string;
+  key: string;
+  objectUrl: string;
+  now: string;
+}
+
+/**
+ * The record of an assembled group or series: invalid when assembly found errors, its entry only
+ * when ready. `exportWhenReady` is the scan's `pending`, or `held` for the pipeline, which decides
+ * the export state against the stored record.
+ */
+export function toGroupRecord(
+  place: GroupRecordPlace,
+  dataType: "image_group" | "image_sequence" | "dicom_series",
+  result: GroupResult,
+  exportWhenReady: "pending" | "held",
+): SluiceRecord {
+  const status = result.errors.length > 0 ? "invalid" : result.status;
+  return {
+    bucket: place.bucket,
+    key: place.key,
+    objectUrl: place.objectUrl,
+    dataType,
+    status,
+    title: result.title,
+    clientMetadata: result.clientMetadata,
+    provenance: result.provenance,
+    mediaMetadata: null,
+    sidecarKey: null,
+    etag: null,
+    versionId: null,
+    errors: result.errors,
+    warnings: result.warnings,
+    updatedAt: place.now,
+    importEntry: status === "ready" ? result.entry : null,
+    export: { state: status === "ready" ? exportWhenReady : "held" },
+  };
+}

@@ -5,7 +5,7 @@ import type { SluiceRecord } from "../record";
 import type { ObjectReader } from "../scan-listing";
 import { assembleImageGroup } from "./assemble-group";
 import { assembleDicomSeries } from "./assemble-series";
-import { type FolderDefaults, folderOf, type GroupResult } from "./group-result";
+import { type FolderDefaults, folderOf, type GroupResult, toGroupRecord } from "./group-result";
 import { folderDefaultsLoader, readManifest } from "./read-group-inputs";
 
 /** What grouping a scanned listing needs: the plan, the derived records and a way to read files. */
@@ -91,26 +91,7 @@ function groupRecord(
   result: GroupResult,
   objectUrl: string,
 ): SluiceRecord {
-  const status = result.errors.length > 0 ? "invalid" : result.status;
-  return {
-    bucket: input.bucket,
-    key,
-    objectUrl,
-    dataType,
-    status,
-    title: result.title,
-    clientMetadata: result.clientMetadata,
-    provenance: result.provenance,
-    mediaMetadata: null,
-    sidecarKey: null,
-    etag: null,
-    versionId: null,
-    errors: result.errors,
-    warnings: result.warnings,
-    updatedAt: input.now,
-    importEntry: status === "ready" ? result.entry : null,
-    export: { state: status === "ready" ? "pending" : "held" },
-  };
+  return toGroupRecord({ bucket: input.bucket, key, objectUrl, now: input.now }, dataType, result, "pending");
 }
 
 /** The result for a group whose manifest cannot be read or parsed: invalid, its members held. */

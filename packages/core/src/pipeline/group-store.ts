@@ -1,6 +1,6 @@
 import { defaultsKeysFor } from "../classify-key";
 import { TransientError, WriteConflictError } from "../errors";
-import type { FolderDefaults, GroupResult } from "../groups/group-result";
+import { type FolderDefaults, type GroupResult, toGroupRecord } from "../groups/group-result";
 import { folderDefaultsLoader } from "../groups/read-group-inputs";
 import { issue } from "../issues";
 import { stableStringify } from "../json";
@@ -47,26 +47,13 @@ export function groupRecord(
   dataType: "image_group" | "image_sequence" | "dicom_series",
   result: GroupResult,
 ): SluiceRecord {
-  const status = result.errors.length > 0 ? "invalid" : result.status;
-  return {
-    bucket: deps.objects.bucket,
-    key,
-    objectUrl: key.startsWith("dicom:") ? "" : deps.settings.objectUrlOf(key),
+  const objectUrl = key.startsWith("dicom:") ? "" : deps.settings.objectUrlOf(key);
+  return toGroupRecord(
+    { bucket: deps.objects.bucket, key, objectUrl, now: deps.now() },
     dataType,
-    status,
-    title: result.title,
-    clientMetadata: result.clientMetadata,
-    provenance: result.provenance,
-    mediaMetadata: null,
-    sidecarKey: null,
-    etag: null,
-    versionId: null,
-    errors: result.errors,
-    warnings: result.warnings,
-    updatedAt: deps.now(),
-    importEntry: status === "ready" ? result.entry : null,
-    export: { state: "held" },
-  };
+    result,
+    "held",
+  );
 }
 
 /**
