@@ -90,24 +90,17 @@ interface LargeFile {
   loop: string[];
 }
 
+/** Ten seconds of 1080p test pattern, encoded fast. */
+const h264Clip = (rate: number, bitrate: string) => [
+  ...["-f", "lavfi", "-i", `testsrc2=size=1920x1080:rate=${rate}`, "-t", "10"],
+  ...["-c:v", "libx264", "-preset", "ultrafast", "-b:v", bitrate],
+];
+
 const LARGE_FILES: LargeFile[] = [
   {
     name: "60min-1080p-moov-at-end.mp4",
     clip: "clip-1080p.mp4",
-    encode: [
-      "-f",
-      "lavfi",
-      "-i",
-      "testsrc2=size=1920x1080:rate=30",
-      "-t",
-      "10",
-      "-c:v",
-      "libx264",
-      "-preset",
-      "ultrafast",
-      "-b:v",
-      "1M",
-    ],
+    encode: h264Clip(30, "1M"),
     loop: ["-t", "3600"],
   },
   {
@@ -130,20 +123,7 @@ const LARGE_FILES: LargeFile[] = [
   {
     name: "500MB.mkv",
     clip: "clip-1080p.mkv",
-    encode: [
-      "-f",
-      "lavfi",
-      "-i",
-      "testsrc2=size=1920x1080:rate=25",
-      "-t",
-      "10",
-      "-c:v",
-      "libx264",
-      "-preset",
-      "ultrafast",
-      "-b:v",
-      "8M",
-    ],
+    encode: h264Clip(25, "8M"),
     loop: ["-fs", "500000000"],
   },
 ];
