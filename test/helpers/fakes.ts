@@ -62,6 +62,7 @@ export function createMemoryObjectStore(bucket = "data") {
 export function createMemoryRecordStore() {
   const items = new Map<string, StoredRecord>();
   const leases = new Map<string, { owner: string; until: string }>();
+  const flags = new Map<string, string>();
   let schema: MetadataSchema | null = null;
   const clone = <T>(v: T): T => structuredClone(v);
   const store: RecordStore & { items: Map<string, StoredRecord>; setSchema(s: MetadataSchema | null): void } =
@@ -107,6 +108,16 @@ export function createMemoryRecordStore() {
       },
       async releaseLease(name, owner) {
         if (leases.get(name)?.owner === owner) leases.delete(name);
+      },
+      async raiseFlag(name, now, staleAfterSeconds) {
+        const raised = flags.get(name);
+        if (raised !== undefined && Date.parse(raised) + staleAfterSeconds * 1000 > Date.parse(now))
+          return false;
+        flags.set(name, now);
+        return true;
+      },
+      async lowerFlag(name) {
+        flags.delete(name);
       },
       async getSchema() {
         return schema;

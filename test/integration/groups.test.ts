@@ -1,37 +1,41 @@
 import { readFileSync } from "node:fs";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { createApiDeps } from "../../functions/api";
+import { createApp } from "../../packages/api/src/index";
+import { shuffled, urlsOf } from "../helpers/group-entries";
 import { mediaBytes } from "../helpers/media";
 import { type PipelineHarness, startPipeline } from "../helpers/pipeline-harness";
 import { probeMediaPath } from "../helpers/probe-truth";
 
+const TOKEN = "test-token-0123456789";
+
 let h: PipelineHarness;
+let app: ReturnType<typeof createApp>;
 beforeAll(async () => {
   h = await startPipeline();
+  app = createApp(createApiDeps(h.deps, TOKEN));
 });
 afterAll(async () => {
   await h?.stop();
 });
 
-// The issue asks for 500 frames; 120 keeps the suite fast (each assembly re-reads the whole folder).
-const FRAMES = 120;
+const FRAMES = 500;
 
-/** The member URLs of an entry, in `objectUrl_n` order. */
-function urlsOf(entry: Record<string, unknown>): unknown[] {
-  const urls: unknown[] = [];
-  for (let i = 0; `objectUrl_${i}` in entry; i += 1) urls.push(entry[`objectUrl_${i}`]);
-  return urls;
+/** The file names of the entries titled `title` ever exported, one list per entry. */
+async function exportedGroups(title: string): Promise<string[][]> {
+  const entries = (await h.exportedEntries()).filter((e) => e.title === title);
+  return entries.map((e) => urlsOf(e).map((u) => String(u).split("/").at(-1) ?? ""));
 }
 
-/** A fixed shuffle (a linear congruential generator), so that a failure replays the same order. */
-function shuffled<T>(items: readonly T[], seed: number): T[] {
-  const out = [...items];
-  let state = seed;
-  for (let i = out.length - 1; i > 0; i -= 1) {
-    state = (state * 1_103_515_245 + 12_345) % 2_147_483_648;
-    const j = state % (i + 1);
-    [out[i], out[j]] = [out[j] as T, out[i] as T];
-  }
-  return out;
+/** Runs a reimport through the API and the work queue to its end. */
+async function reimport(body: Record<string, unknown>): Promise<number> {
+  const res = await app.request("/reimports", {
+    method: "POST",
+    headers: { Authorization: `Bearer ${TOKEN}`, "Content-Type": "application/json" },
+    body: JSON.stringify(body),
+  });
+  await h.settle();
+  return res.status;
 }
 
 function uidOf(record: { mediaMetadata: { dicom?: { seriesInstanceUid?: string } } | null } | null): string {
@@ -44,9 +48,10 @@ describe("image groups and DICOM series in the pipeline", () => {
     await h.put("seq/_group.json", JSON.stringify({ type: "image_sequence", count: FRAMES }));
     await h.settle();
 
+    const sent = vi.spyOn(h.workQueue, "send");
     const order = shuffled(names, 7);
-    for (let start = 0; start < order.length; start += 20) {
-      for (const name of order.slice(start, start + 20)) await h.put(`seq/${name}`, mediaBytes("image.png"));
+    for (let start = 0; start < order.length; start += 50) {
+      for (const name of order.slice(start, start + 50)) await h.put(`seq/${name}`, mediaBytes("image.png"));
       await h.settle();
       await h.exportNow();
     }
@@ -61,6 +66,11 @@ describe("image groups and DICOM series in the pipeline", () => {
     expect(entries.filter((e) => String(e.title).startsWith("seq/"))).toEqual([]);
     expect((await h.record("seq/frame1.png"))?.export.state).toBe("held");
     expect((await h.record("seq/frame1.png"))?.groupKey).toBe("seq/");
+    // A burst of member events queues one assembly of the folder at a time, not one per frame.
+    const assemblies = sent.mock.calls.filter(([m]) => m.type === "assemble-group" && m.folder === "seq/");
+    expect(assemblies.length).toBeGreaterThan(0);
+    expect(assemblies.length).toBeLessThanOrEqual(2 * (FRAMES / 50) + 2);
+    sent.mockRestore();
   }, 120_000);
 
   it("holds members that arrived before their manifest, and a duplicate event leaves the group unchanged", async () => {
@@ -107,5 +117,76 @@ describe("image groups and DICOM series in the pipeline", () => {
     expect(changed?.warnings.map((w) => w.code)).toContain("changed-after-export");
     expect(changed?.export.state).toBe("held");
     expect((await h.exportedEntries()).filter((e) => e.importKey === "dicom_series")).toHaveLength(2);
+  });
+
+  it("changes a group when members are added or removed before its export, and ignores replayed events", async () => {
+    await h.put("edit/_group.json", JSON.stringify({ type: "image_group" }));
+    for (const name of ["a.png", "b.png"]) await h.put(`edit/${name}`, mediaBytes("image.png"));
+    await h.settle();
+    const firstBodies = h.bodies.length;
+    await h.put("edit/c.png", mediaBytes("image.png"));
+    await h.remove("edit/a.png");
+    await h.settle();
+    const before = await h.record("edit/");
+
+    // Every event of the folder again, newest first: the group is assembled from storage as it is.
+    for (const body of h.bodies.slice(firstBodies - 3).reverse()) await h.ingestQueue.send(body);
+    await h.settle();
+    const after = await h.record("edit/");
+    await h.exportNow();
+
+    expect(before?.status).toBe("ready");
+    expect(after?.revision).toBe(before?.revision);
+    expect((await h.record("edit/a.png"))?.status).toBe("deleted");
+    expect(await exportedGroups("edit")).toEqual([["b.png", "c.png"]]);
+  });
+
+  it("holds a group changed after its export until a reimport with force re-sends it, once", async () => {
+    await h.put("forced/_group.json", JSON.stringify({ type: "image_group" }));
+    for (const name of ["x1.png", "x2.png"]) await h.put(`forced/${name}`, mediaBytes("image.png"));
+    await h.settle();
+    await h.exportNow();
+    await h.put("forced/x10.png", mediaBytes("image.png"));
+    await h.settle();
+    await h.exportNow();
+    const changed = await h.record("forced/");
+
+    const unforced = await reimport({ prefix: "forced/" });
+    await h.exportNow();
+    const afterUnforced = await exportedGroups("forced");
+    const forced = await reimport({ prefix: "forced/", force: true });
+    await h.exportNow();
+    await reimport({ prefix: "forced/", force: true });
+    await h.exportNow();
+
+    expect(changed?.warnings.map((w) => w.code)).toContain("changed-after-export");
+    expect(changed?.export.state).toBe("held");
+    expect([unforced, forced]).toEqual([202, 202]);
+    expect(afterUnforced).toEqual([["x1.png", "x2.png"]]);
+    expect(await exportedGroups("forced")).toEqual([
+      ["x1.png", "x2.png"],
+      ["x1.png", "x2.png", "x10.png"],
+    ]);
+    const resent = await h.record("forced/");
+    expect(resent?.warnings.map((w) => w.code)).not.toContain("changed-after-export");
+    expect(resent?.export.state).toBe("exported");
+  });
+
+  it("turns members back into single images when their manifest is removed", async () => {
+    await h.put("undo/_group.json", JSON.stringify({ type: "image_group" }));
+    for (const name of ["p.png", "q.png"]) await h.put(`undo/${name}`, mediaBytes("image.png"));
+    await h.settle();
+    expect((await h.record("undo/p.png"))?.export.state).toBe("held");
+
+    await h.remove("undo/_group.json");
+    await h.settle();
+    await h.exportNow();
+
+    expect((await h.record("undo/"))?.status).toBe("deleted");
+    expect((await h.record("undo/p.png"))?.groupKey).toBeUndefined();
+    expect((await h.record("undo/q.png"))?.export.state).toBe("exported");
+    expect(await exportedGroups("undo")).toEqual([]);
+    const singles = (await h.exportedEntries()).filter((e) => String(e.objectUrl).includes("/undo/"));
+    expect(singles.map((e) => e.importKey)).toEqual(["images", "images"]);
   });
 });

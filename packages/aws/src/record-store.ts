@@ -2,6 +2,7 @@ import type { S3Client } from "@aws-sdk/client-s3";
 import { type DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import { type MetadataSchema, NotFoundError, type RecordStore, type StoredRecord } from "@sluice/core";
 import { callDynamo, isConditionFailed, toDynamoError } from "./dynamo-errors";
+import { createFlags } from "./flags";
 import { createLeases } from "./leases";
 import { createOverflowStore } from "./overflow";
 import {
@@ -142,6 +143,7 @@ export function createRecordStore(options: RecordStoreOptions): DynamoRecordStor
     },
 
     ...createLeases(doc, tableName),
+    ...createFlags(doc, tableName),
     ...createSchemaItem(doc, tableName),
   };
 }

@@ -56,6 +56,12 @@ export interface RecordStore {
   /** Takes or renews the named lease until `until` if it is free or expired at `now`; answers whether it holds it. */
   acquireLease(name: string, owner: string, now: string, until: string): Promise<boolean>;
   releaseLease(name: string, owner: string): Promise<void>;
+  /**
+   * Raises the named flag unless it is up and was raised less than `staleAfterSeconds` before `now`;
+   * answers whether this call raised it (a flag whose follow-up was lost goes stale and can be raised again).
+   */
+  raiseFlag(name: string, now: string, staleAfterSeconds: number): Promise<boolean>;
+  lowerFlag(name: string): Promise<void>;
   /** The metadata schema in force, or null when none is set. */
   getSchema(): Promise<MetadataSchema | null>;
 }

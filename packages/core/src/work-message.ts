@@ -18,6 +18,8 @@ export const AssembleGroupMessageSchema = z.object({
   bucket: z.string(),
   /** The folder, with its trailing slash. */
   folder: z.string(),
+  /** A reimport with `force`: a group held as changed after its export is sent again. */
+  force: z.boolean().optional(),
 });
 export type AssembleGroupMessage = z.infer<typeof AssembleGroupMessageSchema>;
 
@@ -28,6 +30,8 @@ export const AssembleSeriesMessageSchema = z.object({
   seriesUid: z.string().min(1),
   /** The folder, with its trailing slash. */
   folder: z.string(),
+  /** A reimport with `force`: a series held as changed after its export is sent again. */
+  force: z.boolean().optional(),
 });
 export type AssembleSeriesMessage = z.infer<typeof AssembleSeriesMessageSchema>;
 

@@ -388,6 +388,32 @@ describe("createRecordStore", () => {
     expect(afterRelease).toBe(true);
   });
 
+  it("raises a flag once until it is lowered or goes stale", async () => {
+    // Prepare
+    const { store } = await newStore();
+    const at = (minute: number) => `2024-05-01T10:0${minute}:00.000Z`;
+    const staleAfter = 120;
+
+    // Act
+    const first = await store.raiseFlag("assembly#g", at(0), staleAfter);
+    const again = await store.raiseFlag("assembly#g", at(1), staleAfter);
+    const other = await store.raiseFlag("assembly#h", at(1), staleAfter);
+    const stale = await store.raiseFlag("assembly#g", at(2), staleAfter);
+    const afterStale = await store.raiseFlag("assembly#g", at(3), staleAfter);
+    await store.lowerFlag("assembly#g");
+    const afterLower = await store.raiseFlag("assembly#g", at(3), staleAfter);
+
+    // Assert
+    expect([first, again, other, stale, afterStale, afterLower]).toEqual([
+      true,
+      false,
+      true,
+      true,
+      false,
+      true,
+    ]);
+  });
+
   it("returns the metadata schema it stored, and null before one is set", async () => {
     // Prepare
     const { store } = await newStore();

@@ -6,7 +6,7 @@ import { readManifest } from "../groups/read-group-inputs";
 import type { StoredRecord } from "../ports";
 import type { SluiceRecord } from "../record";
 import type { AssembleGroupMessage, AssembleSeriesMessage } from "../work-message";
-import { seriesRecordKey } from "./group-membership";
+import { assemblyFlag, seriesRecordKey } from "./group-membership";
 import { folderDefaults, folderRecords, groupRecord, holdMembers, storeGroup } from "./group-store";
 import type { PipelineDeps } from "./pipeline-deps";
 
@@ -26,7 +26,9 @@ export async function assembleGroupPage(
 ): Promise<AssembleOutcome> {
   const { folder } = message;
   const manifestKey = `${folder}${GROUP_MANIFEST_FILE_NAME}`;
-  return storeGroup(deps, folder, async (existing) => {
+  // Lowered before the folder is read: a member written after this queues the next assembly.
+  await deps.records.lowerFlag(assemblyFlag(message));
+  return storeGroup(deps, folder, message.force ?? false, async (existing) => {
     if ((await deps.objects.head(manifestKey)) === null) return tombstone(deps, existing);
     const records = await folderRecords(deps, folder);
     await holdMembers(
@@ -63,7 +65,8 @@ export async function assembleSeriesPage(
 ): Promise<AssembleOutcome> {
   const { folder, seriesUid } = message;
   const key = seriesRecordKey(seriesUid);
-  return storeGroup(deps, key, async (existing) => {
+  await deps.records.lowerFlag(assemblyFlag(message));
+  return storeGroup(deps, key, message.force ?? false, async (existing) => {
     const records = await folderRecords(deps, folder);
     const files = records.filter(
       (r) => r.dataType === "dicom" && usable(r) && r.mediaMetadata?.dicom?.seriesInstanceUid === seriesUid,

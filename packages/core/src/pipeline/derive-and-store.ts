@@ -52,7 +52,11 @@ export async function deriveAndStore(
   for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt += 1) {
     const existing = await deps.records.get(deps.objects.bucket, key);
     const applied = existing?.sequencers[trigger.source];
-    if (applied !== undefined && applied >= sequencer) return observed(deps, key, "stale", null, null);
+    if (applied !== undefined && applied >= sequencer) {
+      // A redelivered event whose first delivery failed to queue its assembly queues it now.
+      if (existing) await queueAssembly(deps, existing);
+      return observed(deps, key, "stale", null, null);
+    }
     const { record: derived, read } = await deriveCurrent(deps, key, existing, options);
     if (derived === null) return observed(deps, key, "ignored", null, read);
     const next = nextRecord(existing, derived, { [trigger.source]: sequencer });
@@ -220,7 +224,7 @@ function nextRecord(
       ? memberExport(existing)
       : derived.status !== "ready"
         ? { state: "held" as const }
-        : sameEntry && existing
+        : sameEntry && existing && existing.export.state !== "held"
           ? existing.export
           : { state: "pending" as const };
   if (

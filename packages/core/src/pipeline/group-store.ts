@@ -61,11 +61,12 @@ export function groupRecord(
  * before `build` reads the members, so an assembly from an older view of the folder than the one
  * already stored loses the race and is built again. The export state follows design.md "Groups":
  * pending once ready with a new entry, kept for an unchanged entry, and held with
- * `changed-after-export` when an exported group changes (only a forced reimport re-sends it).
+ * `changed-after-export` when an exported group changes, until a reimport with `force` re-sends it.
  */
 export async function storeGroup(
   deps: PipelineDeps,
   key: string,
+  force: boolean,
   build: (existing: StoredRecord | null) => Promise<SluiceRecord | null>,
 ): Promise<"written" | "unchanged" | "ignored"> {
   for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt += 1) {
@@ -75,7 +76,9 @@ export async function storeGroup(
     const sameEntry = stableStringify(existing?.importEntry ?? null) === stableStringify(derived.importEntry);
     const changedBefore = existing?.warnings.some((w) => w.code === CHANGED_AFTER_EXPORT) ?? false;
     let exportState: SluiceRecord["export"] = { state: "held" };
-    if (
+    if (force && derived.status === "ready" && existing && (changedBefore || !sameEntry)) {
+      exportState = { state: "pending" };
+    } else if (
       derived.status !== "deleted" &&
       ((existing?.export.state === "exported" && !sameEntry) || changedBefore)
     ) {

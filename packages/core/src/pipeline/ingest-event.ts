@@ -2,6 +2,7 @@ import { classifyKey } from "../classify-key";
 import { issue } from "../issues";
 import { decodeEventKey, type StorageEvent } from "../storage-event";
 import { deriveAndStore } from "./derive-and-store";
+import { requestAssembly } from "./group-membership";
 import type { DeriveOutcome, PipelineDeps } from "./pipeline-deps";
 
 /** What an event led to, for logs and metrics. */
@@ -35,20 +36,21 @@ export async function ingestEvent(deps: PipelineDeps, event: StorageEvent): Prom
     case "sidecar":
       return { key, role: role.kind, outcome: await deriveAndStore(deps, role.dataKey, trigger) };
     case "defaults":
-      await deps.work.send({
-        type: "rederive-prefix",
-        bucket: event.bucket,
-        prefix: role.prefix,
-        source: key,
-        sequencer: event.sequencer,
-        cursor: null,
-      });
+      await rederive(deps, event, key, role.prefix);
       return { key, role: role.kind, outcome: "enqueued" };
     case "group-manifest":
       // The assembly reads the manifest and members as they are now, so the event's order decides nothing.
-      await deps.work.send({ type: "assemble-group", bucket: event.bucket, folder: role.prefix });
+      await requestAssembly(deps, { type: "assemble-group", bucket: event.bucket, folder: role.prefix });
+      // Without their manifest the members are single images again: re-derived, they leave the group.
+      if (event.kind === "deleted") await rederive(deps, event, key, role.prefix);
       return { key, role: role.kind, outcome: "enqueued" };
   }
+}
+
+/** Queues the re-derivation of every data object under a prefix, caused by the event on `source`. */
+async function rederive(deps: PipelineDeps, event: StorageEvent, source: string, prefix: string) {
+  const { bucket, sequencer } = event;
+  await deps.work.send({ type: "rederive-prefix", bucket, prefix, source, sequencer, cursor: null });
 }
 
 /**

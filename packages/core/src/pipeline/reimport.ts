@@ -5,6 +5,7 @@ import type { JobError, PlanAction, PlanEntry } from "../job";
 import { planListing } from "../plan-listing";
 import type { ReimportMessage } from "../work-message";
 import { type DeriveOptions, deriveAndStore, deriveCurrent, sameContent } from "./derive-and-store";
+import { type AssemblyMessage, assemblyFlag, assemblyFor } from "./group-membership";
 import type { ReimportDeps } from "./reimport-start";
 
 /** What one step of a reimport did. */
@@ -92,6 +93,7 @@ async function pageStep(deps: ReimportDeps, message: ReimportMessage): Promise<R
     }
   };
   await Promise.all(Array.from({ length: CONCURRENCY }, worker));
+  if (message.force && !message.dryRun) await forceGroups(deps, page.keys);
   const failed = errors.length;
   const counted = await jobs.addProgress(message.jobId, {
     step: message.step,
@@ -107,6 +109,22 @@ async function pageStep(deps: ReimportDeps, message: ReimportMessage): Promise<R
   }
   await jobs.setStatus(message.jobId, "done", deps.now());
   return { keys: page.keys.length, counted, next: null };
+}
+
+/**
+ * Queues a forced assembly of every group or series the page's records belong to, so that one held
+ * as changed after its export is sent again (design.md "Groups"); sent past the assembly flag,
+ * because a queued unforced assembly would not re-send it. Once re-sent, a group has no warning
+ * left, so the next pages touching it leave it as it is.
+ */
+async function forceGroups(deps: ReimportDeps, keys: readonly string[]): Promise<void> {
+  const records = await deps.records.getMany(deps.objects.bucket, keys);
+  const messages = new Map<string, AssemblyMessage>();
+  for (const record of records) {
+    const message = assemblyFor(record);
+    if (message !== null) messages.set(assemblyFlag(message), { ...message, force: true });
+  }
+  for (const message of messages.values()) await deps.work.send(message);
 }
 
 /** One page of a job's keys: a slice of its list, or a page of its prefix; null when the listing is refused. */

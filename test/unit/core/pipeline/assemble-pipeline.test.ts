@@ -4,6 +4,7 @@ import {
   assembleSeriesPage,
 } from "../../../../packages/core/src/pipeline/assemble-pipeline";
 import { exportPending } from "../../../../packages/core/src/pipeline/export-pending";
+import { requestAssembly } from "../../../../packages/core/src/pipeline/group-membership";
 import { ingestEvent } from "../../../../packages/core/src/pipeline/ingest-event";
 import type { StorageEvent } from "../../../../packages/core/src/storage-event";
 import type { WorkMessage } from "../../../../packages/core/src/work-message";
@@ -83,5 +84,47 @@ describe("assembleGroupPage", () => {
 
     expect(outcome).toBe("unchanged");
     expect((await p.records.get("data", "g/"))?.revision).toBe(before?.revision);
+  });
+});
+
+describe("requestAssembly", () => {
+  it("queues one assembly for a burst of member events until the assembler starts", async () => {
+    // Prepare
+    const p = createFakePipeline();
+    p.objects.put("burst/_group.json", JSON.stringify({ type: "image_group" }));
+    await ingestEvent(p.deps, event("burst/_group.json"));
+    for (const name of ["a.png", "b.png", "c.png"]) {
+      p.objects.put(`burst/${name}`, mediaBytes("image.png"));
+      await ingestEvent(p.deps, event(`burst/${name}`));
+    }
+    const queued = p.work.messages.length;
+
+    // Act
+    await drain(p);
+    p.objects.put("burst/d.png", mediaBytes("image.png"));
+    await ingestEvent(p.deps, event("burst/d.png"));
+
+    // Assert
+    expect(queued).toBe(1);
+    expect(p.work.messages.map((m) => m.type)).toEqual(["assemble-group"]);
+  });
+
+  it("lowers its flag when the message cannot be queued, so that the event's redelivery queues it", async () => {
+    // Prepare
+    const p = createFakePipeline();
+    const message = { type: "assemble-group" as const, bucket: "data", folder: "lost/" };
+    const send = p.deps.work.send;
+    p.deps.work.send = async () => {
+      throw new Error("queue unavailable");
+    };
+
+    // Act
+    const failed = await requestAssembly(p.deps, message).catch((error: Error) => error.message);
+    p.deps.work.send = send;
+    await requestAssembly(p.deps, message);
+
+    // Assert
+    expect(failed).toBe("queue unavailable");
+    expect(p.work.messages).toEqual([message]);
   });
 });

@@ -1,0 +1,46 @@
+import { type DynamoDBDocumentClient, PutCommand } from "@aws-sdk/lib-dynamodb";
+import type { RecordStore } from "@sluice/core";
+import { isConditionFailed, toDynamoError } from "./dynamo-errors";
+
+const LOWERED = "1970-01-01T00:00:00.000Z";
+
+/**
+ * Named flags (`pk = #flag#<name>`) in the records table: "a follow-up is queued", so that many
+ * events of one group queue one assembly rather than one each.
+ */
+export function createFlags(
+  doc: DynamoDBDocumentClient,
+  tableName: string,
+): Pick<RecordStore, "raiseFlag" | "lowerFlag"> {
+  return {
+    async raiseFlag(name, now, staleAfterSeconds) {
+      const pk = `#flag#${name}`;
+      const staleBefore = new Date(Date.parse(now) - staleAfterSeconds * 1000).toISOString();
+      try {
+        await doc.send(
+          new PutCommand({
+            TableName: tableName,
+            Item: { pk, raisedAt: now },
+            ConditionExpression: "attribute_not_exists(pk) OR #raisedAt <= :staleBefore",
+            ExpressionAttributeNames: { "#raisedAt": "raisedAt" },
+            ExpressionAttributeValues: { ":staleBefore": staleBefore },
+          }),
+        );
+        return true;
+      } catch (error) {
+        if (isConditionFailed(error)) return false;
+        throw toDynamoError(error, `PutItem ${pk}`);
+      }
+    },
+
+    async lowerFlag(name) {
+      const pk = `#flag#${name}`;
+      try {
+        // Lowered = raised at the epoch, always stale: a PutItem, so that no pipeline function needs DeleteItem.
+        await doc.send(new PutCommand({ TableName: tableName, Item: { pk, raisedAt: LOWERED } }));
+      } catch (error) {
+        throw toDynamoError(error, `PutItem ${pk}`);
+      }
+    },
+  };
+}
