@@ -47,9 +47,11 @@ export function readRecordOverflow(exportsBucket: HasArn): Permission[] {
   return [{ actions: ["s3:GetObject"], resources: [$interpolate`${exportsBucket.arn}/records/*`] }];
 }
 
-/** Writing import files under `imports/`. */
+/** Writing import files under `imports/`, and HEAD of one (GetObject) to learn whether a claimed file was written. */
 export function writeImports(exportsBucket: HasArn): Permission[] {
-  return [{ actions: ["s3:PutObject"], resources: [$interpolate`${exportsBucket.arn}/imports/*`] }];
+  return [
+    { actions: ["s3:GetObject", "s3:PutObject"], resources: [$interpolate`${exportsBucket.arn}/imports/*`] },
+  ];
 }
 
 /** The API's own use of the exports bucket: import files and large answers, read through presigned URLs, and `GET /imports`. */

@@ -94,6 +94,12 @@ export function createMemoryRecordStore() {
           .slice(0, limit)
           .map(clone);
       },
+      async claimExport(bucket, key, revision, file) {
+        const item = items.get(`${bucket}#${key}`);
+        if (!item || item.revision !== revision) return false;
+        item.export = { state: "pending", file };
+        return true;
+      },
       async markExported(bucket, key, revision, file, at) {
         const item = items.get(`${bucket}#${key}`);
         if (!item || item.revision !== revision) return false;
@@ -158,6 +164,10 @@ export function createMemoryExportStore() {
       const key = `imports/${name}.json`;
       files.set(key, body);
       return key;
+    },
+    importKey: (name) => `imports/${name}.json`,
+    async hasImport(key) {
+      return files.has(key);
     },
   };
   return store;

@@ -79,6 +79,7 @@ describe("the event pipeline against s3rver and dynalite", () => {
     await h.settle();
     const exports = h.deps.pipeline.exports;
     h.deps.pipeline.exports = {
+      ...exports,
       async putImport(name, body) {
         await h.put("race/a.png.metadata.json", '{"late":true}');
         await h.settle();

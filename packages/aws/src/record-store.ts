@@ -121,6 +121,27 @@ export function createRecordStore(options: RecordStoreOptions): DynamoRecordStor
       return records.filter((record) => record.export.state === "pending");
     },
 
+    async claimExport(bucket, key, revision, file) {
+      const pk = recordPk(bucket, key);
+      try {
+        // Still pending (the index entry stays), so a crash before the file is written loses nothing.
+        await doc.send(
+          new UpdateCommand({
+            TableName: tableName,
+            Key: { pk },
+            UpdateExpression: "SET #export = :export",
+            ConditionExpression: "#revision = :revision",
+            ExpressionAttributeNames: { "#export": "export", "#revision": "revision" },
+            ExpressionAttributeValues: { ":export": { state: "pending", file }, ":revision": revision },
+          }),
+        );
+        return true;
+      } catch (error) {
+        if (isConditionFailed(error)) return false;
+        throw toDynamoError(error, `UpdateItem ${pk}`);
+      }
+    },
+
     async markExported(bucket, key, revision, file, at) {
       const pk = recordPk(bucket, key);
       try {

@@ -1,6 +1,6 @@
-import { PutObjectCommand, type S3Client } from "@aws-sdk/client-s3";
+import { HeadObjectCommand, PutObjectCommand, type S3Client } from "@aws-sdk/client-s3";
 import type { ExportStore } from "@sluice/core";
-import { toS3DomainError } from "./s3-errors";
+import { isNotFoundSdkError, toS3DomainError } from "./s3-errors";
 
 /** What the exports store needs: a client built by the composition root, and Sluice's own exports bucket. */
 export interface S3ExportStoreOptions {
@@ -26,6 +26,16 @@ export function createS3ExportStore({ client, bucket }: S3ExportStoreOptions): E
         throw toS3DomainError(error, { operation: "PutObject", bucket, key });
       }
       return key;
+    },
+    importKey: importKeyFor,
+    async hasImport(key) {
+      try {
+        await client.send(new HeadObjectCommand({ Bucket: bucket, Key: key }));
+        return true;
+      } catch (error) {
+        if (isNotFoundSdkError(error)) return false;
+        throw toS3DomainError(error, { operation: "HeadObject", bucket, key });
+      }
     },
   };
 }

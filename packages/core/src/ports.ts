@@ -51,6 +51,11 @@ export interface RecordStore {
   put(record: StoredRecord, expectedRevision: number | null): Promise<void>;
   /** Records pending export whose last change is at or before `changedBefore` (ISO time), oldest first. */
   listPending(changedBefore: string, limit: number): Promise<StoredRecord[]>;
+  /**
+   * Claims a pending record for the import file `file` about to be written, if its revision is still
+   * `revision` (it stays pending, with `export.file` set); answers whether it did.
+   */
+  claimExport(bucket: string, key: string, revision: number, file: string): Promise<boolean>;
   /** Marks a record exported if its revision is still `revision`; answers whether it did. */
   markExported(bucket: string, key: string, revision: number, file: string, at: string): Promise<boolean>;
   /** Takes or renews the named lease until `until` if it is free or expired at `now`; answers whether it holds it. */
@@ -75,6 +80,10 @@ export interface WorkQueue {
 export interface ExportStore {
   /** Stores an import file under `imports/<name>.json` and returns its key. */
   putImport(name: string, body: string): Promise<string>;
+  /** The key `putImport(name)` stores under. */
+  importKey(name: string): string;
+  /** Whether the import file at `key` exists. */
+  hasImport(key: string): Promise<boolean>;
 }
 
 /** Jobs of fan-out work (reimports) with their progress, in the records table. */

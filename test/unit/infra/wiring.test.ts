@@ -396,7 +396,7 @@ describe("function permissions", () => {
     expect(statements).toEqual([
       { actions: [...TABLE_RW, "dynamodb:DeleteItem"], resources: [TABLE, `${TABLE}/index/*`] },
       { actions: ["s3:GetObject"], resources: [`${EXPORTS}/records/*`] },
-      { actions: ["s3:PutObject"], resources: [`${EXPORTS}/imports/*`] },
+      { actions: ["s3:GetObject", "s3:PutObject"], resources: [`${EXPORTS}/imports/*`] },
     ]);
     assertLeastPrivilege(statements);
   });

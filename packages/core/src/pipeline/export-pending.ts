@@ -31,9 +31,10 @@ const BATCH = 5_000;
 
 /**
  * The outbox exporter (design.md "Data flow" step 7): under a lease, takes pending records that
- * have settled, writes them into new import files, then marks each exported only if its revision
- * did not change meanwhile. A crash between the two steps re-exports the same entries, which
- * `skip_duplicate_urls` makes harmless.
+ * have settled, claims them for a new import file, writes the file, then marks each exported only
+ * if its revision did not change meanwhile. The claim makes a crash harmless without relying on
+ * Encord's `skip_duplicate_urls`: a record claimed for a file that exists is marked exported by the
+ * next run instead of being written again; one claimed for a file never written is exported anew.
  */
 export async function exportPending(deps: PipelineDeps, window: ExportWindow): Promise<ExportResult> {
   const result: ExportResult = { leased: false, files: [], exported: 0, changedMeanwhile: 0, invalid: 0 };
@@ -41,25 +42,23 @@ export async function exportPending(deps: PipelineDeps, window: ExportWindow): P
     return result;
   result.leased = true;
   try {
-    const pending = await deps.records.listPending(window.settledBefore, BATCH);
+    const listed = await deps.records.listPending(window.settledBefore, BATCH);
+    const pending = await finishClaims(deps, listed, window.now, result);
     const byKey = new Map(pending.map((r) => [r.key, r]));
     const built = buildImports(pending, deps.settings.limits);
     for (const { file, keys } of built.files) {
-      const key = await deps.exports.putImport(window.newId(), serializeImportFile(file, "compact"));
-      result.files.push({ key, entries: keys.length });
+      const name = window.newId();
+      const key = deps.exports.importKey(name);
+      const claimed: StoredRecord[] = [];
       for (const recordKey of keys) {
         const record = byKey.get(recordKey);
-        if (!record) continue;
-        const marked = await deps.records.markExported(
-          record.bucket,
-          record.key,
-          record.revision,
-          key,
-          window.now,
-        );
-        if (marked) result.exported += 1;
-        else result.changedMeanwhile += 1;
+        if (record && (await deps.records.claimExport(record.bucket, record.key, record.revision, key)))
+          claimed.push(record);
       }
+      await deps.exports.putImport(name, serializeImportFile(file, "compact"));
+      result.files.push({ key, entries: keys.length });
+      result.changedMeanwhile += keys.length - claimed.length;
+      await markAll(deps, claimed, key, window.now, result);
     }
     for (const record of built.records) {
       if (record.status !== "invalid" || byKey.get(record.key)?.status === "invalid") continue;
@@ -68,6 +67,47 @@ export async function exportPending(deps: PipelineDeps, window: ExportWindow): P
     return result;
   } finally {
     await deps.records.releaseLease("exporter", window.owner);
+  }
+}
+
+/**
+ * Records claimed by an earlier run that stopped before marking them: those whose file was
+ * written are marked exported now (their entry is in it); the others are returned to export anew.
+ */
+async function finishClaims(
+  deps: PipelineDeps,
+  listed: readonly StoredRecord[],
+  now: string,
+  result: ExportResult,
+): Promise<StoredRecord[]> {
+  const written = new Map<string, boolean>();
+  const unclaimed: StoredRecord[] = [];
+  for (const record of listed) {
+    const file = record.export.file;
+    if (file === undefined) {
+      unclaimed.push(record);
+      continue;
+    }
+    const exists = written.get(file) ?? (await deps.exports.hasImport(file));
+    written.set(file, exists);
+    if (!exists) unclaimed.push(record);
+    else await markAll(deps, [record], file, now, result);
+  }
+  return unclaimed;
+}
+
+/** Marks records exported in `file`, counting those that changed since they were read. */
+async function markAll(
+  deps: PipelineDeps,
+  records: readonly StoredRecord[],
+  file: string,
+  now: string,
+  result: ExportResult,
+): Promise<void> {
+  for (const record of records) {
+    const marked = await deps.records.markExported(record.bucket, record.key, record.revision, file, now);
+    if (marked) result.exported += 1;
+    else result.changedMeanwhile += 1;
   }
 }
 
