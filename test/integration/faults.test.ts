@@ -1,4 +1,5 @@
 import { ListObjectsV2Command } from "@aws-sdk/client-s3";
+import type { MiddlewareStack } from "@smithy/types";
 import type { SQSEvent } from "aws-lambda";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { mediaBytes } from "../helpers/media";
@@ -18,13 +19,18 @@ afterEach(() => {
   for (const remove of faults.splice(0)) remove();
 });
 
-type Client = PipelineHarness["s3"]["client"] | PipelineHarness["dynamo"]["client"];
+type Client<I extends object, O extends object> = { middlewareStack: MiddlewareStack<I, O> };
 
 /**
  * Makes a client's `command` fail with `error()` on the calls `fails(n)` picks (n counts from 1),
  * above the SDK's own retries, so that the failure reaches Sluice's code as a retried call would.
  */
-function inject(client: Client, command: string, fails: (n: number) => boolean, error: () => Error) {
+function inject<I extends object, O extends object>(
+  client: Client<I, O>,
+  command: string,
+  fails: (n: number) => boolean,
+  error: () => Error,
+) {
   const name = `fault-${command}-${faults.length}`;
   let calls = 0;
   client.middlewareStack.add(
