@@ -14,6 +14,7 @@ export default $config({
     const storage = await import("./stacks/storage");
     const ingest = await import("./stacks/ingest");
     await import("./stacks/export");
+    await import("./stacks/reconcile");
     const api = await import("./stacks/api");
     await import("./stacks/alarms");
     return {

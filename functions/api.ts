@@ -15,6 +15,7 @@ export function createApiDeps(d: Deps, token: string): ApiDeps {
     token,
     newId: () => ulid(Date.now()),
     logError: (message, details) => d.logger.error(message, details),
+    ...(d.deadLetters ? { deadLetters: d.deadLetters } : {}),
   };
 }
 

@@ -1,6 +1,7 @@
 import { Logger } from "@aws-lambda-powertools/logger";
 import { Metrics } from "@aws-lambda-powertools/metrics";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { EventBridgeClient } from "@aws-sdk/client-eventbridge";
 import { S3Client } from "@aws-sdk/client-s3";
 import { SQSClient } from "@aws-sdk/client-sqs";
 import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
@@ -10,18 +11,34 @@ import {
   createRecordStore,
   createS3ExportStore,
   createS3ObjectStore,
+  createSqsDeadLetters,
   createSqsWorkQueue,
   objectUrlOf,
   parseConfig,
 } from "@sluice/aws";
-import type { JobStore, MetadataSchema, PipelineDeps, RecordStore, WorkQueue } from "@sluice/core";
+import type {
+  DeadLetters,
+  JobStore,
+  MetadataSchema,
+  PipelineDeps,
+  RecordStore,
+  WorkQueue,
+} from "@sluice/core";
 import { observeDerivations } from "./observe";
+import {
+  createEventPublisher,
+  createOutboundEvents,
+  type OutboundEvents,
+  reportPublishFailure,
+} from "./publish-events";
 
 /** The SDK clients of one process; the local stack passes clients pointed at its emulators. */
 export interface Clients {
   s3: S3Client;
   dynamo: DynamoDBClient;
   work: WorkQueue;
+  /** The EventBridge client for outbound events; without one, `EVENT_BUS_NAME` publishes nothing. */
+  events?: EventBridgeClient;
 }
 
 /** Everything a handler needs, built once per cold start. */
@@ -36,6 +53,10 @@ export interface Deps {
   schemaStore: { get(): Promise<MetadataSchema | null>; put(schema: MetadataSchema): Promise<void> };
   /** Reimport jobs and their progress, in the records table. */
   jobs: JobStore;
+  /** Outbound events collected from derivations; handlers flush them after each batch or run. */
+  events: OutboundEvents;
+  /** The dead letters of the ingest and work queues, where their URLs are configured (the local stack sets its own). */
+  deadLetters?: DeadLetters;
 }
 
 /** Wires the adapters into the pipeline's ports: the one composition root. */
@@ -70,14 +91,23 @@ export function createDeps(
     },
     now: () => new Date().toISOString(),
   };
-  pipeline.observe = observeDerivations(logger, metrics);
+  const onPublishFailure = reportPublishFailure(logger, metrics);
+  const events = createOutboundEvents(
+    createEventPublisher(config, clients.events ?? null, onPublishFailure),
+    onPublishFailure,
+  );
+  const observeForLogs = observeDerivations(logger, metrics);
+  pipeline.observe = (derivation) => {
+    observeForLogs(derivation);
+    events.observe(derivation);
+  };
   pipeline.records = withCachedSchema(pipeline.records, SCHEMA_TTL_MS);
   const schemaStore = {
     get: () => records.getSchema(),
     put: (schema: MetadataSchema) => records.putSchema(schema),
   };
   const jobs = createJobStore(doc, config.tableName);
-  return { config, pipeline, logger, metrics, s3: clients.s3, schemaStore, jobs };
+  return { config, pipeline, logger, metrics, s3: clients.s3, schemaStore, jobs, events };
 }
 
 /** A schema change reaches every process within this time; until then each derivation reuses the schema read. */
@@ -105,11 +135,33 @@ export function deps(): Deps {
   if (cached) return cached;
   const config = parseConfig(process.env);
   const s3 = new S3Client({ region: config.region });
+  const sqs = new SQSClient({ region: config.region });
   const work = config.workQueueUrl
-    ? createSqsWorkQueue({ client: new SQSClient({ region: config.region }), queueUrl: config.workQueueUrl })
+    ? createSqsWorkQueue({ client: sqs, queueUrl: config.workQueueUrl })
     : missingWorkQueue();
-  cached = createDeps(config, { s3, dynamo: new DynamoDBClient({ region: config.region }), work });
+  const events = config.eventBusName ? new EventBridgeClient({ region: config.region }) : undefined;
+  cached = createDeps(config, {
+    s3,
+    dynamo: new DynamoDBClient({ region: config.region }),
+    work,
+    ...(events ? { events } : {}),
+  });
+  const deadLetters = sqsDeadLetters(config, sqs);
+  if (deadLetters) cached.deadLetters = deadLetters;
   return cached;
+}
+
+/** The SQS dead letters when all four queue URLs are set (the API function's environment), else none. */
+function sqsDeadLetters(config: Config, client: SQSClient): DeadLetters | null {
+  const { ingestQueueUrl, ingestDlqUrl, workQueueUrl, workDlqUrl } = config;
+  if (!ingestQueueUrl || !ingestDlqUrl || !workQueueUrl || !workDlqUrl) return null;
+  return createSqsDeadLetters({
+    client,
+    queues: {
+      ingest: { sourceUrl: ingestQueueUrl, dlqUrl: ingestDlqUrl },
+      work: { sourceUrl: workQueueUrl, dlqUrl: workDlqUrl },
+    },
+  });
 }
 
 function missingWorkQueue(): WorkQueue {

@@ -2,6 +2,7 @@ import {
   assembleGroupPage,
   assembleSeriesPage,
   rederivePage,
+  runReconcileStep,
   runReimportPage,
   WorkMessageSchema,
 } from "@sluice/core";
@@ -26,6 +27,10 @@ export function createWorkHandler(d: Deps) {
     if (message.type === "assemble-series") {
       const outcome = await assembleSeriesPage(d.pipeline, message);
       return d.logger.info("series assembled", { seriesUid: message.seriesUid, outcome });
+    }
+    if (message.type === "reconcile-list" || message.type === "reconcile-records") {
+      const result = await runReconcileStep({ ...d.pipeline, jobs: d.jobs }, message);
+      return d.logger.info("reconcile step done", { jobId: message.jobId, type: message.type, ...result });
     }
     const result = await runReimportPage({ ...d.pipeline, jobs: d.jobs }, message);
     d.logger.info("reimport step done", {

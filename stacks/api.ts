@@ -1,5 +1,12 @@
-import { functionEnvironment, workQueue } from "./ingest";
-import { apiExportsAccess, readDataBucket, sendWork, writeRecordOverflow, writeRecords } from "./permissions";
+import { functionEnvironment, ingestDlq, ingestQueue, workDlq, workQueue } from "./ingest";
+import {
+  apiExportsAccess,
+  readDataBucket,
+  redriveDeadLetters,
+  sendWork,
+  writeRecordOverflow,
+  writeRecords,
+} from "./permissions";
 import { settings } from "./settings";
 import { dataBucket, exportsBucket, table } from "./storage";
 
@@ -13,12 +20,20 @@ export const api = new sst.aws.Function("Api", {
   timeout: "30 seconds",
   memory: "1024 MB",
   url: { authorization: "none" },
-  environment: { ...functionEnvironment({ sendsWork: true }), API_TOKEN: apiToken.value },
+  environment: {
+    ...functionEnvironment({ sendsWork: true }),
+    API_TOKEN: apiToken.value,
+    // `GET /dead-letters` and `POST /dead-letters/redrive`.
+    INGEST_QUEUE_URL: ingestQueue.url,
+    INGEST_DLQ_URL: ingestDlq.url,
+    WORK_DLQ_URL: workDlq.url,
+  },
   permissions: [
     ...readDataBucket(dataBucket, settings.kmsKeyArn),
     ...writeRecords(table),
     ...writeRecordOverflow(exportsBucket),
     ...apiExportsAccess(exportsBucket),
     ...sendWork(workQueue),
+    ...redriveDeadLetters([ingestDlq, workDlq], [ingestQueue, workQueue]),
   ],
 });

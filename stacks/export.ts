@@ -1,5 +1,5 @@
-import { functionEnvironment } from "./ingest";
-import { readRecordOverflow, writeImports, writeRecords } from "./permissions";
+import { eventBus, eventsEnvironment, functionEnvironment } from "./ingest";
+import { putEvents, readRecordOverflow, writeImports, writeRecords } from "./permissions";
 import { exportsBucket, table } from "./storage";
 
 /** Shorter than the exporter's five-minute lease (functions/export.ts), so a run never outlives its lease. */
@@ -13,11 +13,12 @@ export const exporter = new sst.aws.CronV2("Export", {
     runtime: "nodejs22.x",
     timeout: `${EXPORT_TIMEOUT_SECONDS} seconds`,
     memory: "512 MB",
-    environment: functionEnvironment({ sendsWork: false }),
+    environment: { ...functionEnvironment({ sendsWork: false }), ...eventsEnvironment },
     permissions: [
       ...writeRecords(table, { deleteItem: true }),
       ...readRecordOverflow(exportsBucket),
       ...writeImports(exportsBucket),
+      ...putEvents(eventBus),
     ],
   },
 });

@@ -1,4 +1,11 @@
-import { readDataBucket, sendWork, writeRecordOverflow, writeRecords } from "./permissions";
+import {
+  putEvents,
+  readDataBucket,
+  scanRecords,
+  sendWork,
+  writeRecordOverflow,
+  writeRecords,
+} from "./permissions";
 import { settings } from "./settings";
 import { dataBucket, dataBucketCreated, exportsBucket, table } from "./storage";
 
@@ -47,12 +54,19 @@ export function functionEnvironment(options: { sendsWork: boolean }): Record<str
   };
 }
 
-/** The ingest and work functions' permissions: read data, read and write records, send work. */
+/** The account's default EventBridge bus, where outbound events go (no bus of Sluice's own: consumers add rules to it). */
+export const eventBus = aws.cloudwatch.getEventBusOutput({ name: "default" });
+
+/** What a function that publishes outbound events needs: the bus's name in its environment. */
+export const eventsEnvironment = { EVENT_BUS_NAME: eventBus.name };
+
+/** The ingest and work functions' permissions: read data, read and write records, send work, publish events. */
 const pipelinePermissions = [
   ...readDataBucket(dataBucket, settings.kmsKeyArn),
   ...writeRecords(table),
   ...writeRecordOverflow(exportsBucket),
   ...sendWork(workQueue),
+  ...putEvents(eventBus),
 ];
 
 // EventBridge delivery is a bucket setting: on a created bucket the stack owns it; on an existing one the
@@ -99,7 +113,7 @@ export const ingestSubscriber = ingestQueue.subscribe(
     runtime: "nodejs22.x",
     timeout: `${INGEST_TIMEOUT_SECONDS} seconds`,
     memory: "1024 MB",
-    environment: functionEnvironment({ sendsWork: true }),
+    environment: { ...functionEnvironment({ sendsWork: true }), ...eventsEnvironment },
     permissions: pipelinePermissions,
   },
   { batch: { size: 10, partialResponses: true } },
@@ -112,8 +126,8 @@ export const workSubscriber = workQueue.subscribe(
     runtime: "nodejs22.x",
     timeout: `${WORK_TIMEOUT_SECONDS} seconds`,
     memory: "1024 MB",
-    environment: functionEnvironment({ sendsWork: true }),
-    permissions: pipelinePermissions,
+    environment: { ...functionEnvironment({ sendsWork: true }), ...eventsEnvironment },
+    permissions: [...pipelinePermissions, ...scanRecords(table)],
   },
   { batch: { size: 1, partialResponses: true } },
 );

@@ -32,6 +32,11 @@ export function writeRecords(table: HasArn, options: { deleteItem?: boolean } = 
   return [{ actions, resources: [table.arn, $interpolate`${table.arn}/index/*`] }];
 }
 
+/** A reconcile reads the records table page by page (a Scan: the table is keyed by hash, not by prefix). */
+export function scanRecords(table: HasArn): Permission[] {
+  return [{ actions: ["dynamodb:Scan"], resources: [table.arn] }];
+}
+
 /** Oversized record payloads under `records/` in the exports bucket (design.md "Records", overflow): written with their record. */
 export function writeRecordOverflow(exportsBucket: HasArn): Permission[] {
   return [
@@ -66,6 +71,28 @@ export function apiExportsAccess(exportsBucket: HasArn): Permission[] {
     },
     { actions: ["s3:ListBucket"], resources: [exportsBucket.arn] },
   ];
+}
+
+/** `GET /dead-letters` and its redrive: receive, release and delete on the dead-letter queues, send back to their sources. */
+export function redriveDeadLetters(dlqs: HasArn[], sources: HasArn[]): Permission[] {
+  // The ingest queue's policy allows only the events rule, but adds no deny: this identity policy suffices.
+  return [
+    {
+      actions: [
+        "sqs:ReceiveMessage",
+        "sqs:DeleteMessage",
+        "sqs:ChangeMessageVisibility",
+        "sqs:GetQueueAttributes",
+      ],
+      resources: dlqs.map((q) => q.arn),
+    },
+    { actions: ["sqs:SendMessage"], resources: sources.map((q) => q.arn) },
+  ];
+}
+
+/** Publishing outbound events (`ingest.completed`, `export.written`, ...) on one EventBridge bus, nothing else. */
+export function putEvents(bus: HasArn): Permission[] {
+  return [{ actions: ["events:PutEvents"], resources: [bus.arn] }];
 }
 
 /** Sending pages of fan-out work. */

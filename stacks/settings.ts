@@ -8,6 +8,8 @@ export interface StackSettings {
   kmsKeyArn: string | null;
   /** An SNS topic that the alarms notify (`SLUICE_ALARM_TOPIC_ARN`). */
   alarmTopicArn: string | null;
+  /** When the reconcile runs (`SLUICE_RECONCILE_SCHEDULE`, an EventBridge schedule expression; daily by default). */
+  reconcileSchedule: `rate(${string})` | `cron(${string})`;
   /** Function settings passed through as they are (design.md "User-facing conventions"); unset ones keep their defaults. */
   functionEnvironment: Record<string, string>;
 }
@@ -40,8 +42,16 @@ export function readSettings(env: Readonly<Record<string, string | undefined>>):
     keyPrefix: value("SLUICE_KEY_PREFIX"),
     kmsKeyArn: value("SLUICE_KMS_KEY_ARN"),
     alarmTopicArn: value("SLUICE_ALARM_TOPIC_ARN"),
+    reconcileSchedule: scheduleOf(value("SLUICE_RECONCILE_SCHEDULE") ?? "rate(1 day)"),
     functionEnvironment,
   };
+}
+
+/** A schedule expression as EventBridge takes it; anything else stops the deploy with the setting's name. */
+function scheduleOf(raw: string): `rate(${string})` | `cron(${string})` {
+  if (/^rate\(.+\)$/.test(raw)) return raw as `rate(${string})`;
+  if (/^cron\(.+\)$/.test(raw)) return raw as `cron(${string})`;
+  throw new Error(`SLUICE_RECONCILE_SCHEDULE must be rate(...) or cron(...), not "${raw}"`);
 }
 
 /** The settings of this deploy. */

@@ -10,6 +10,7 @@ import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import dynalite from "dynalite";
 import S3rver from "s3rver";
 import { tableDefinition } from "../../packages/aws/src/table";
+import { fixS3rverEmptyObjectRanges } from "../../packages/cli/src/s3rver-empty-range";
 
 const CREDENTIALS = { accessKeyId: "S3RVER", secretAccessKey: "S3RVER" };
 
@@ -55,6 +56,8 @@ export async function startDynalite(): Promise<Dynalite> {
 
 /** Starts s3rver on a random loopback port in a fresh temp directory (removed on stop) with `buckets` created. */
 export async function startS3rver(buckets: readonly string[]): Promise<S3rverHandle> {
+  // The same emulator as the local stack's, with the same fix.
+  fixS3rverEmptyObjectRanges();
   const directory = await mkdtemp(join(tmpdir(), "sluice-s3rver-"));
   const server = new S3rver({
     port: 0,

@@ -52,7 +52,8 @@ export function createMemoryObjectStore(bucket = "data") {
         .filter((k) => k.startsWith(prefix) && (cursor === null || k > cursor))
         .sort();
       const page = keys.slice(0, limit);
-      return { keys: page, cursor: keys.length > limit ? (page.at(-1) ?? null) : null };
+      const listed = page.map((key) => ({ key, etag: objects.get(key)?.etag ?? null, lastModified: null }));
+      return { keys: page, objects: listed, cursor: keys.length > limit ? (page.at(-1) ?? null) : null };
     },
   };
   return store;
@@ -93,6 +94,15 @@ export function createMemoryRecordStore() {
           .sort((a, b) => (a.updatedAt < b.updatedAt ? -1 : 1))
           .slice(0, limit)
           .map(clone);
+      },
+      async scanKeys(bucket, prefix, cursor, limit) {
+        const live = [...items.values()]
+          .filter((r) => r.bucket === bucket && r.key.startsWith(prefix) && r.status !== "deleted")
+          .map((r) => r.key)
+          .filter((key) => cursor === null || key > cursor)
+          .sort();
+        const page = live.slice(0, limit);
+        return { keys: page, cursor: live.length > limit ? (page.at(-1) ?? null) : null };
       },
       async claimExport(bucket, key, revision, file) {
         const item = items.get(`${bucket}#${key}`);

@@ -133,6 +133,11 @@ export function installSstStubs(stage = "test"): Recording {
         EventRule: simple("aws.cloudwatch.EventRule", ["name", "arn"]),
         EventTarget: simple("aws.cloudwatch.EventTarget", ["id"]),
         MetricAlarm: simple("aws.cloudwatch.MetricAlarm", ["name", "arn"]),
+        // A data source, not a resource: it records nothing.
+        getEventBusOutput: (args: { name: string }) => ({
+          name: args.name,
+          arn: token("EventBus", args.name, "arn"),
+        }),
       },
       sqs: { QueuePolicy: simple("aws.sqs.QueuePolicy", ["id"]) },
       iam: {

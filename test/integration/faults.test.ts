@@ -223,6 +223,40 @@ describe("fault injection: nothing lost, nothing duplicated", () => {
     expect((await h.record("export-crash/img-0.png"))?.export.state).toBe("exported");
   });
 
+  it("exports a record once when an event rewrites it unchanged while the exporter writes its file", async () => {
+    h.bridgePaused = true;
+    await h.put("rewrite/a.png", mediaBytes("image.png"));
+    await h.put("rewrite/a.png.metadata.json", JSON.stringify({ camera: "left" }));
+    await h.flushBridge();
+    h.bridgePaused = false;
+    const [data, sidecar] = h.held.splice(0);
+    await h.ingestQueue.send(data ?? "");
+    await h.settle();
+    const exports = h.deps.pipeline.exports;
+    // The sidecar's own event arrives while the file is written: the record is rewritten, same entry.
+    h.deps.pipeline.exports = {
+      ...exports,
+      async putImport(name, body) {
+        await h.ingestQueue.send(sidecar ?? "");
+        await h.settle();
+        return exports.putImport(name, body);
+      },
+    };
+    const before = await h.record("rewrite/a.png");
+    const first = await h.exportNow().finally(() => {
+      h.deps.pipeline.exports = exports;
+    });
+    const second = await h.exportNow();
+    const after = await h.record("rewrite/a.png");
+
+    expect(after?.revision).toBeGreaterThan(before?.revision ?? Number.POSITIVE_INFINITY);
+    expect(after?.clientMetadata).toEqual({ camera: "left" });
+    expect(first.changedMeanwhile).toBe(0);
+    expect(second.files).toEqual([]);
+    expect(after?.export.state).toBe("exported");
+    expect((await h.exportedEntries()).filter((e) => e.title === "rewrite/a.png")).toHaveLength(1);
+  });
+
   it("exports each record once when the exporter crashes after claiming records but before writing the file", async () => {
     await upload("claim-crash");
     await h.settle();

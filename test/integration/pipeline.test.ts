@@ -172,5 +172,5 @@ describe("the event pipeline against s3rver and dynalite", () => {
     expect((await h.record("emb/v.mp4"))?.clientMetadata).toEqual(sidecar);
     const entry = (await h.exportedEntries()).find((e) => e.title === "emb/v.mp4");
     expect(entry?.clientMetadata).toEqual(sidecar);
-  });
+  }, 60_000);
 });

@@ -1,4 +1,4 @@
-import type { JobStore, MetadataSchema, PipelineDeps } from "@sluice/core";
+import type { DeadLetters, JobStore, MetadataSchema, PipelineDeps } from "@sluice/core";
 import type { ExportsBucket } from "./exports-bucket";
 
 /** Reads and replaces the metadata schema in force, uncached so that a `PUT` is seen by the next `GET`. */
@@ -20,6 +20,8 @@ export interface ApiDeps {
   newId(): string;
   /** Logs an unexpected error: its name and message only, never the stack. */
   logError(message: string, details: Record<string, unknown>): void;
+  /** The ingest and work dead letters; unset where no queues are configured (`/dead-letters` answers 501). */
+  deadLetters?: DeadLetters;
   /** Response bodies above this many bytes are answered with a presigned URL; 5 MB by default. */
   maxResponseBytes?: number;
 }

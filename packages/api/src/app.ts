@@ -3,7 +3,9 @@ import type { MiddlewareHandler } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { type ApiDeps, MAX_RESPONSE_BYTES } from "./api-deps";
 import { bearerAuth, errorResponse, toErrorResponse, validationHook } from "./errors";
+import { registerDeadLetterRoutes } from "./routes/dead-letters";
 import { registerImportRoutes } from "./routes/imports";
+import { registerReconcileRoutes } from "./routes/reconcile";
 import { registerRecordRoutes } from "./routes/records";
 import { registerReimportRoutes } from "./routes/reimports";
 import { registerSchemaRoutes } from "./routes/schema";
@@ -46,6 +48,8 @@ export function createApp(deps: ApiDeps): OpenAPIHono {
   registerImportRoutes(app, deps);
   registerSchemaRoutes(app, deps);
   registerReimportRoutes(app, deps);
+  registerReconcileRoutes(app, deps);
+  registerDeadLetterRoutes(app, deps);
   app.openAPIRegistry.registerComponent("securitySchemes", "bearer", { type: "http", scheme: "bearer" });
   app.get("/openapi.json", (c) => {
     const document = app.getOpenAPI31Document({

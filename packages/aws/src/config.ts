@@ -17,6 +17,10 @@ export interface Config {
   tableName: string;
   /** Null when unset: the local stack drives its own queue. */
   workQueueUrl: string | null;
+  /** The ingest queue and the two dead-letter queues, for `GET /dead-letters` and its redrive; null when unset. */
+  ingestQueueUrl: string | null;
+  ingestDlqUrl: string | null;
+  workDlqUrl: string | null;
   region: string;
   sidecarSuffixes: string[];
   emitTextPdfMetadata: boolean;
@@ -27,6 +31,10 @@ export interface Config {
   objectUrlBase: string | null;
   /** The API's bearer token (an `sst.Secret` in AWS); null when unset. */
   apiToken: string | null;
+  /** The EventBridge bus outbound events go to (`EVENT_BUS_NAME`); null: none are put on a bus. */
+  eventBusName: string | null;
+  /** Where outbound events are POSTed (`WEBHOOK_URL`, the local stack); null: no webhook. */
+  webhookUrl: string | null;
 }
 
 /** One bad setting: the environment key and what is wrong with it. */
@@ -71,6 +79,9 @@ const EnvSchema = z.object({
   EXPORTS_BUCKET: bucketName,
   TABLE_NAME: required,
   WORK_QUEUE_URL: z.url({ error: "must be a URL" }).optional(),
+  INGEST_QUEUE_URL: z.url({ error: "must be a URL" }).optional(),
+  INGEST_DLQ_URL: z.url({ error: "must be a URL" }).optional(),
+  WORK_DLQ_URL: z.url({ error: "must be a URL" }).optional(),
   AWS_REGION: required,
   SIDECAR_SUFFIXES: z
     .string()
@@ -96,6 +107,15 @@ const EnvSchema = z.object({
   MAX_BYTES: integer(DEFAULT_IMPORT_LIMITS.maxBytes, 1),
   OBJECT_URL_BASE: z.url({ protocol: /^https?$/, error: "must be an http(s) URL" }).optional(),
   API_TOKEN: z.string().min(16, "must be at least 16 characters").optional(),
+  // EventBridge bus names: 1-256 of letters, digits and . _ - / (a partner bus has slashes), or an ARN.
+  EVENT_BUS_NAME: z
+    .string()
+    .regex(
+      /^(?:[\w./-]{1,256}|arn:aws[\w-]*:events:[\w-]+:\d{12}:event-bus\/[\w./-]+)$/,
+      "must be an event bus name or ARN",
+    )
+    .optional(),
+  WEBHOOK_URL: z.url({ protocol: /^https?$/, error: "must be an http(s) URL" }).optional(),
 });
 
 /** Parses the environment into Config, or throws ConfigError naming every bad key. Empty values count as unset. */
@@ -119,6 +139,9 @@ export function parseConfig(env: Readonly<Record<string, string | undefined>>): 
     exportsBucket: e.EXPORTS_BUCKET,
     tableName: e.TABLE_NAME,
     workQueueUrl: e.WORK_QUEUE_URL ?? null,
+    ingestQueueUrl: e.INGEST_QUEUE_URL ?? null,
+    ingestDlqUrl: e.INGEST_DLQ_URL ?? null,
+    workDlqUrl: e.WORK_DLQ_URL ?? null,
     region: e.AWS_REGION,
     sidecarSuffixes: e.SIDECAR_SUFFIXES,
     emitTextPdfMetadata: e.EMIT_TEXT_PDF_METADATA,
@@ -127,6 +150,8 @@ export function parseConfig(env: Readonly<Record<string, string | undefined>>): 
     limits: { maxEntries: e.MAX_ENTRIES, maxVideos: e.MAX_VIDEOS, maxBytes: e.MAX_BYTES },
     objectUrlBase: e.OBJECT_URL_BASE ?? null,
     apiToken: e.API_TOKEN ?? null,
+    eventBusName: e.EVENT_BUS_NAME ?? null,
+    webhookUrl: e.WEBHOOK_URL ?? null,
   };
 }
 

@@ -25,7 +25,7 @@ const PlanEntrySchema = z.object({ key: z.string(), action: z.enum(PLAN_ACTIONS)
 
 const JobItemSchema = z.object({
   pk: z.string(),
-  kind: z.literal("reimport"),
+  kind: z.enum(["reimport", "reconcile"]),
   status: z.enum(JOB_STATUSES),
   total: z.number().int(),
   done: z.number().int(),
@@ -44,6 +44,11 @@ const JobItemSchema = z.object({
   planInvalid: z.number().int(),
   planEntries: z.array(PlanEntrySchema),
   planTruncated: z.boolean(),
+  // Items of jobs created before reconciles existed have none: 0.
+  reconcileMissing: z.number().int().default(0),
+  reconcileStale: z.number().int().default(0),
+  reconcileOrphaned: z.number().int().default(0),
+  reconcileMatched: z.number().int().default(0),
 });
 type JobItem = z.infer<typeof JobItemSchema>;
 
@@ -72,6 +77,10 @@ export function createJobStore(doc: DynamoDBDocumentClient, tableName: string): 
         planInvalid: 0,
         planEntries: [],
         planTruncated: false,
+        reconcileMissing: 0,
+        reconcileStale: 0,
+        reconcileOrphaned: 0,
+        reconcileMatched: 0,
       };
       const write = new PutCommand({
         TableName: tableName,
@@ -104,7 +113,8 @@ export function createJobStore(doc: DynamoDBDocumentClient, tableName: string): 
           "SET #steps = :next, updatedAt = :at, #errors = list_append(#errors, :errors), " +
           "planEntries = list_append(planEntries, :entries), planTruncated = :truncated " +
           "ADD #total :total, #done :done, #failed :failed, " +
-          "planCreate :create, planUpdate :update, planUnchanged :unchanged, planInvalid :invalid",
+          "planCreate :create, planUpdate :update, planUnchanged :unchanged, planInvalid :invalid, " +
+          "reconcileMissing :missing, reconcileStale :stale, reconcileOrphaned :orphaned, reconcileMatched :matched",
         ConditionExpression: "#steps = :step",
         ExpressionAttributeNames: {
           "#steps": "steps",
@@ -127,6 +137,10 @@ export function createJobStore(doc: DynamoDBDocumentClient, tableName: string): 
           ":update": count("update"),
           ":unchanged": count("unchanged"),
           ":invalid": count("invalid"),
+          ":missing": progress.reconcile?.missing ?? 0,
+          ":stale": progress.reconcile?.stale ?? 0,
+          ":orphaned": progress.reconcile?.orphaned ?? 0,
+          ":matched": progress.reconcile?.matched ?? 0,
         },
       });
       try {
@@ -194,12 +208,23 @@ function toJob(id: string, item: JobItem): Job {
     planInvalid,
     planEntries,
     planTruncated,
+    reconcileMissing,
+    reconcileStale,
+    reconcileOrphaned,
+    reconcileMatched,
     ...rest
   } = item;
   const counts = { create: planCreate, update: planUpdate, unchanged: planUnchanged, invalid: planInvalid };
+  const reconcile = {
+    missing: reconcileMissing,
+    stale: reconcileStale,
+    orphaned: reconcileOrphaned,
+    matched: reconcileMatched,
+  };
   return {
     ...rest,
     id,
     plan: item.dryRun ? { counts, entries: planEntries, truncated: planTruncated } : null,
+    reconcile: item.kind === "reconcile" ? reconcile : null,
   };
 }

@@ -15,6 +15,7 @@ import {
   toItem,
 } from "./record-item";
 import { batchGetItems, queryPending } from "./record-reads";
+import { createRecordScan } from "./record-scan";
 import { createSchemaItem } from "./schema-item";
 
 /** What the record store needs: clients built elsewhere, the table, and the exports bucket for overflow. */
@@ -165,6 +166,7 @@ export function createRecordStore(options: RecordStoreOptions): DynamoRecordStor
 
     ...createLeases(doc, tableName),
     ...createFlags(doc, tableName),
+    ...createRecordScan(doc, tableName),
     ...createSchemaItem(doc, tableName),
   };
 }

@@ -80,10 +80,19 @@ export function createS3ObjectStore({ client, bucket }: S3ObjectStoreOptions): O
           }),
         );
         const encoded = page.EncodingType === "url";
-        const keys = (page.Contents ?? []).flatMap((o) =>
-          o.Key === undefined ? [] : [encoded ? decodeEventKey(o.Key) : o.Key],
+        const objects = (page.Contents ?? []).flatMap((o) =>
+          o.Key === undefined
+            ? []
+            : [
+                {
+                  key: encoded ? decodeEventKey(o.Key) : o.Key,
+                  etag: unquote(o.ETag),
+                  lastModified: o.LastModified?.toISOString() ?? null,
+                },
+              ],
         );
-        return { keys, cursor: page.IsTruncated ? (page.NextContinuationToken ?? null) : null };
+        const keys = objects.map((o) => o.key);
+        return { keys, objects, cursor: page.IsTruncated ? (page.NextContinuationToken ?? null) : null };
       } catch (error) {
         throw toS3DomainError(error, { operation: "ListObjectsV2", bucket, key: prefix });
       }

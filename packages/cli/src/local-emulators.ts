@@ -1,11 +1,11 @@
-import type { Server } from "node:http";
 import { join } from "node:path";
 import { CreateTableCommand, DynamoDBClient, ResourceInUseException } from "@aws-sdk/client-dynamodb";
 import { S3Client } from "@aws-sdk/client-s3";
 import { tableDefinition } from "@sluice/aws";
-import dynalite from "dynalite";
 import S3rver from "s3rver";
+import { startDynaliteWorker } from "./local-dynalite-worker";
 import { acceptAnyS3rverCredentials } from "./s3rver-any-credentials";
+import { fixS3rverEmptyObjectRanges } from "./s3rver-empty-range";
 
 // The emulators accept any credentials; the SDK only insists that some are set.
 const CREDENTIALS = { accessKeyId: "sluice-local", secretAccessKey: "sluice-local" };
@@ -24,6 +24,7 @@ export async function startLocalS3(
   buckets: readonly string[],
 ): Promise<Emulator<S3Client> & { server: S3rver }> {
   acceptAnyS3rverCredentials();
+  fixS3rverEmptyObjectRanges();
   const server = new S3rver({
     allowMismatchedSignatures: true,
     port,
@@ -53,24 +54,14 @@ export async function startLocalS3(
   };
 }
 
-/** Starts dynalite on 127.0.0.1 persisted in LevelDB under DATA_DIR/dynamodb, with the records table. */
+/** Starts dynalite on 127.0.0.1 (in its own thread) persisted in LevelDB under DATA_DIR/dynamodb, with the records table. */
 export async function startLocalDynamo(
   dataDir: string,
   port: number,
   tableName: string,
 ): Promise<Emulator<DynamoDBClient>> {
-  const server: Server = dynalite({
-    path: join(dataDir, "dynamodb"),
-    createTableMs: 0,
-    deleteTableMs: 0,
-    updateTableMs: 0,
-  });
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(port, "127.0.0.1", () => resolve());
-  });
-  const address = server.address();
-  if (address === null || typeof address === "string") throw new Error("dynalite is not listening on TCP");
+  const server = await startDynaliteWorker(join(dataDir, "dynamodb"), port);
+  const address = { port: server.port };
   const client = new DynamoDBClient({
     endpoint: `http://127.0.0.1:${address.port}`,
     region: "us-east-1",
@@ -80,18 +71,18 @@ export async function startLocalDynamo(
     await client.send(new CreateTableCommand(tableDefinition(tableName)));
   } catch (error) {
     // The table survives restarts in the data directory.
-    if (!(error instanceof ResourceInUseException)) throw error;
+    if (!(error instanceof ResourceInUseException)) {
+      client.destroy();
+      await server.stop();
+      throw error;
+    }
   }
   return {
     port: address.port,
     client,
     async stop() {
       client.destroy();
-      // Idle keep-alive sockets would hold close() open; dynalite's close also closes its LevelDB.
-      server.closeAllConnections();
-      await new Promise<void>((resolve, reject) =>
-        server.close((error) => (error ? reject(error) : resolve())),
-      );
+      await server.stop();
     },
   };
 }

@@ -25,6 +25,7 @@ const PASS_THROUGH = [
   "MAX_VIDEOS",
   "MAX_BYTES",
   "OBJECT_URL_BASE",
+  "WEBHOOK_URL",
 ] as const;
 
 /** Reads the local stack's environment, with design.md's defaults; a bad port is a UsageError. */

@@ -18,6 +18,8 @@ export interface PersistentQueue<T> {
 
 // A failed message reappears after this long: locally it is the retry delay, not a processing budget.
 const VISIBILITY_TIMEOUT_MS = 1_000;
+// Batches in flight per queue: enough to overlap the emulators' I/O waits, few enough to stay near their CPU.
+const DRAIN_PARALLEL = 4;
 
 /** Opens the named queue, restoring what was queued (and dead-lettered) when the stack last stopped. */
 export async function openPersistentQueue<T>(
@@ -31,7 +33,8 @@ export async function openPersistentQueue<T>(
   const queue = createMemoryQueue<T>({
     name,
     visibilityTimeoutMs: VISIBILITY_TIMEOUT_MS,
-    onChange: (snapshot) => writer.schedule(snapshot),
+    // The snapshot is taken when the writer writes, not on every change.
+    onDirty: () => writer.scheduleFrom(() => queue.snapshot()),
   });
   if (saved !== null) queue.restore(releaseInFlight(saved, Date.now()));
   return { queue, flush: () => writer.flush() };
@@ -44,36 +47,43 @@ export interface DrainLoop {
 }
 
 /**
- * Drains the queue whenever it has messages, and polls every `idleMs` when it is empty. Failures are
- * retried by the queue itself (visibility timeout, then its dead letters); a drain that throws is reported.
+ * Drains the queue whenever it has messages, and polls every `idleMs` when it is empty. `parallel` drains
+ * share the queue, as concurrent Lambda invocations share an SQS queue, so that one batch waiting on the
+ * emulators does not hold up the next. Failures are retried by the queue itself (visibility timeout, then
+ * its dead letters); a drain that throws is reported.
  */
 export function startDrainLoop<T>(
   queue: MemoryQueue<T>,
   handler: SqsBatchHandler,
   onError: (error: unknown) => void,
   idleMs = 50,
+  parallel = DRAIN_PARALLEL,
 ): DrainLoop {
   let stopping = false;
   const run = async () => {
     while (!stopping) {
-      if (queue.size() + queue.inFlight() === 0) {
+      // Another drain's in-flight messages are its own: only visible messages are worth a drain here.
+      if (queue.size() === 0) {
         await delay(idleMs);
         continue;
       }
       try {
         // The local stack has no Lambda timeout; a long fan-out must not be cut off.
-        await queue.drain(handler, { until: () => stopping, timeoutMs: 24 * 3_600_000 });
+        await queue.drain(handler, {
+          until: () => stopping || queue.size() === 0,
+          timeoutMs: 24 * 3_600_000,
+        });
       } catch (error) {
         onError(error);
         await delay(idleMs);
       }
     }
   };
-  const done = run();
+  const done = Promise.all(Array.from({ length: parallel }, run));
   return {
-    stop() {
+    async stop() {
       stopping = true;
-      return done;
+      await done;
     },
   };
 }

@@ -1,7 +1,7 @@
 import { Logger } from "@aws-lambda-powertools/logger";
 import { serve } from "@hono/node-server";
 import { createApp } from "@sluice/api";
-import { createS3rverBridge, type MemoryQueue, parseConfig } from "@sluice/aws";
+import { createMemoryDeadLetters, createS3rverBridge, type MemoryQueue, parseConfig } from "@sluice/aws";
 import { type WorkMessage, WorkMessageSchema } from "@sluice/core";
 import { z } from "zod";
 import { createApiDeps } from "../../../functions/api";
@@ -74,6 +74,7 @@ export async function startLocalStack(
   );
   const logger = new Logger({ serviceName: "sluice-local", logLevel: "SILENT" });
   const deps = createDeps(config, { s3: s3.client, dynamo: dynamo.client, work: workQueue.queue }, logger);
+  deps.deadLetters = createMemoryDeadLetters({ ingest: ingestQueue.queue, work: workQueue.queue });
   // The stack's logger is silent (stdout is the ready line's), so the API's unexpected errors go to onError.
   const fetch =
     options.createFetch?.(deps, token) ??

@@ -154,7 +154,6 @@ async function runInspect(args: string[], io: CliIo): Promise<number> {
 /** Runs the local stack until SIGINT or SIGTERM, then stops it cleanly and answers 0. */
 async function runStart(args: string[], io: CliIo): Promise<number> {
   if (args.length > 0) throw new UsageError(`start takes no arguments\n${USAGE}`);
-  if (io.env.WEBHOOK_URL) io.stderr("sluice: WEBHOOK_URL is not used yet: outbound events are not posted\n");
   const stack = await startLocalStack(io.env, {
     onError: (error) => io.stderr(`sluice: ${messageOf(error)}\n`),
   });

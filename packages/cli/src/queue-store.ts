@@ -7,6 +7,8 @@ import type { z } from "zod";
 export interface SnapshotWriter<T> {
   /** Remembers the latest snapshot and writes it within the debounce delay. */
   schedule(snapshot: MemoryQueueSnapshot<T>): void;
+  /** Like schedule, but the snapshot is taken only when the write happens: a burst of changes costs one copy. */
+  scheduleFrom(take: () => MemoryQueueSnapshot<T>): void;
   /** Writes the latest snapshot now, if one is pending, and waits for every write to finish. */
   flush(): Promise<void>;
 }
@@ -43,9 +45,14 @@ export function releaseInFlight<T>(snapshot: MemoryQueueSnapshot<T>, now: number
   };
 }
 
-/** Creates a writer for `file`; a burst of changes becomes one write. */
+/**
+ * Creates a writer for `file`; a burst of changes becomes one write. The delay also grows to four times the
+ * last write's duration, so that a long queue (whose snapshot takes a while to serialise) is written less
+ * often rather than taking most of the process's time.
+ */
 export function createSnapshotWriter<T>(file: string, debounceMs = 50): SnapshotWriter<T> {
-  let pending: MemoryQueueSnapshot<T> | null = null;
+  let pending: (() => MemoryQueueSnapshot<T>) | null = null;
+  let lastWriteMs = 0;
   let timer: NodeJS.Timeout | undefined;
   // Writes run one after another so that an older snapshot never lands after a newer one.
   let tail: Promise<void> = Promise.resolve();
@@ -54,11 +61,15 @@ export function createSnapshotWriter<T>(file: string, debounceMs = 50): Snapshot
   const writeNow = (): Promise<void> => {
     clearTimeout(timer);
     timer = undefined;
-    const snapshot = pending;
+    const take = pending;
     pending = null;
-    if (snapshot === null) return tail;
+    if (take === null) return tail;
     tail = tail
-      .then(() => writeAtomically(file, JSON.stringify(snapshot)))
+      .then(async () => {
+        const started = performance.now();
+        await writeAtomically(file, JSON.stringify(take()));
+        lastWriteMs = performance.now() - started;
+      })
       .catch((error: unknown) => {
         failure = error;
       });
@@ -67,8 +78,12 @@ export function createSnapshotWriter<T>(file: string, debounceMs = 50): Snapshot
 
   return {
     schedule(snapshot) {
-      pending = snapshot;
-      timer ??= setTimeout(() => void writeNow(), debounceMs);
+      pending = () => snapshot;
+      timer ??= setTimeout(() => void writeNow(), Math.max(debounceMs, 4 * lastWriteMs));
+    },
+    scheduleFrom(take) {
+      pending = take;
+      timer ??= setTimeout(() => void writeNow(), Math.max(debounceMs, 4 * lastWriteMs));
     },
     async flush() {
       await writeNow();

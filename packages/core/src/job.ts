@@ -36,10 +36,25 @@ export interface JobPlan {
   truncated: boolean;
 }
 
-/** A reimport job as created. */
+/** What a reconcile found (design.md "HTTP API", `POST /reconcile`): each count is of keys repaired or checked. */
+export interface ReconcileCounts {
+  /** Objects listed without a live record: recorded now. */
+  missing: number;
+  /** Objects whose record has another ETag, or an older view of its sidecar: re-derived. */
+  stale: number;
+  /** Live records of objects that are gone: tombstoned. */
+  orphaned: number;
+  /** Objects whose record matched. */
+  matched: number;
+}
+
+/** The kinds of job: reimports and reconciles share the job item and `GET /reimports/{id}`. */
+export type JobKind = "reimport" | "reconcile";
+
+/** A reimport or reconcile job as created. */
 export interface NewJob {
   id: string;
-  kind: "reimport";
+  kind: JobKind;
   status: JobStatus;
   total: number;
   mode: "merge" | "overwrite";
@@ -57,6 +72,8 @@ export interface Job extends NewJob {
   errors: JobError[];
   /** Present for dry runs. */
   plan: JobPlan | null;
+  /** Present for reconciles. */
+  reconcile: ReconcileCounts | null;
   /** How many steps (work messages) have been counted; a redelivered step is not counted twice. */
   steps: number;
   updatedAt: string;
@@ -71,5 +88,6 @@ export interface JobProgress {
   failed?: number;
   errors?: readonly JobError[];
   plan?: readonly PlanEntry[];
+  reconcile?: Partial<ReconcileCounts>;
   at: string;
 }

@@ -1,6 +1,7 @@
 import { type Issue, issue } from "./issues";
 import { isJsonObject, type JsonObject } from "./json";
 import { jsonErrorPosition } from "./json-error-position";
+import { findMetadataLimitProblem, MAX_METADATA_DEPTH } from "./sidecar-limits";
 
 /** The largest sidecar or defaults file accepted: 10 MB (10⁶-byte MB), Encord's per-item metadata limit. */
 export const MAX_SIDECAR_BYTES = 10_000_000;
@@ -115,6 +116,14 @@ function parseMetadataFile(bytes: Uint8Array, key: string, kind: FileKind): Pars
     return fail("not-json", `is not valid JSON: ${syntaxMessage(text, error)}`);
   }
   if (!isJsonObject(value)) return fail("not-object", `must be a JSON object, but it ${describe(value)}`);
+  const limit = findMetadataLimitProblem(value);
+  if (limit) {
+    const message =
+      limit.kind === "too-deep"
+        ? `nests objects and arrays deeper than ${MAX_METADATA_DEPTH} levels (at ${limit.path})`
+        : `has a number too large for a 64-bit float at ${limit.path}`;
+    return { ok: false, error: issue(`${kind.code}-invalid`, `${kind.name} ${key} ${message}`, limit.path) };
+  }
   const warnings: Issue[] = [];
   if (Object.hasOwn(value, "clientMetadata")) {
     for (const extra of Object.keys(value).filter((k) => k !== "clientMetadata" && k !== "title")) {

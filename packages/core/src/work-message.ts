@@ -64,6 +64,31 @@ export type ReimportPageMessage = z.infer<typeof ReimportPageMessageSchema>;
 /** Any step of a reimport job. */
 export type ReimportMessage = ReimportCountMessage | ReimportPageMessage;
 
+/** What every step of a reconcile carries. */
+const ReconcileFieldsSchema = z.object({
+  jobId: z.string().min(1),
+  bucket: z.string(),
+  prefix: z.string(),
+  /** The job's sequencer, under the source `reconcile` of every record it writes. */
+  sequencer: z.string().regex(/^[0-9A-Fa-f]+$/),
+  /** An S3 continuation token (listing steps) or a table cursor (record steps). */
+  cursor: z.string().nullable(),
+  step: z.number().int().min(0),
+});
+
+/** A reconcile step over one page of the bucket's listing: missing and stale records are repaired. */
+export const ReconcileListMessageSchema = ReconcileFieldsSchema.extend({ type: z.literal("reconcile-list") });
+export type ReconcileListMessage = z.infer<typeof ReconcileListMessageSchema>;
+
+/** A reconcile step over one page of the records table: records of objects that are gone are tombstoned. */
+export const ReconcileRecordsMessageSchema = ReconcileFieldsSchema.extend({
+  type: z.literal("reconcile-records"),
+});
+export type ReconcileRecordsMessage = z.infer<typeof ReconcileRecordsMessageSchema>;
+
+/** Any step of a reconcile. */
+export type ReconcileMessage = ReconcileListMessage | ReconcileRecordsMessage;
+
 /** Any message of the work queue. */
 export const WorkMessageSchema = z.discriminatedUnion("type", [
   RederiveMessageSchema,
@@ -71,5 +96,7 @@ export const WorkMessageSchema = z.discriminatedUnion("type", [
   ReimportPageMessageSchema,
   AssembleGroupMessageSchema,
   AssembleSeriesMessageSchema,
+  ReconcileListMessageSchema,
+  ReconcileRecordsMessageSchema,
 ]);
 export type WorkMessage = z.infer<typeof WorkMessageSchema>;

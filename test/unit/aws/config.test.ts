@@ -29,6 +29,9 @@ describe("parseConfig", () => {
       exportsBucket: "sluice-exports",
       tableName: "records",
       workQueueUrl: null,
+      ingestQueueUrl: null,
+      ingestDlqUrl: null,
+      workDlqUrl: null,
       region: "eu-west-1",
       sidecarSuffixes: [".metadata.json"],
       emitTextPdfMetadata: false,
@@ -37,6 +40,8 @@ describe("parseConfig", () => {
       limits: { maxEntries: 1000, maxVideos: 100, maxBytes: 10_000_000 },
       objectUrlBase: null,
       apiToken: null,
+      eventBusName: null,
+      webhookUrl: null,
     });
   });
 
@@ -44,6 +49,9 @@ describe("parseConfig", () => {
     const config = parseConfig({
       ...MINIMAL,
       WORK_QUEUE_URL: "https://sqs.eu-west-1.amazonaws.com/123456789012/work",
+      INGEST_QUEUE_URL: "https://sqs.eu-west-1.amazonaws.com/123456789012/ingest",
+      INGEST_DLQ_URL: "https://sqs.eu-west-1.amazonaws.com/123456789012/ingest-dlq",
+      WORK_DLQ_URL: "https://sqs.eu-west-1.amazonaws.com/123456789012/work-dlq",
       SIDECAR_SUFFIXES: ".metadata.json, .json",
       EMIT_TEXT_PDF_METADATA: "1",
       LOSSY_BIT_DEPTH: "24",
@@ -55,6 +63,9 @@ describe("parseConfig", () => {
     });
 
     expect(config.workQueueUrl).toBe("https://sqs.eu-west-1.amazonaws.com/123456789012/work");
+    expect(config.ingestQueueUrl).toBe("https://sqs.eu-west-1.amazonaws.com/123456789012/ingest");
+    expect(config.ingestDlqUrl).toBe("https://sqs.eu-west-1.amazonaws.com/123456789012/ingest-dlq");
+    expect(config.workDlqUrl).toBe("https://sqs.eu-west-1.amazonaws.com/123456789012/work-dlq");
     expect(config.sidecarSuffixes).toEqual([".metadata.json", ".json"]);
     expect(config.emitTextPdfMetadata).toBe(true);
     expect(config.probeSettings).toEqual({ lossyBitDepth: 24 });
@@ -111,6 +122,16 @@ describe("parseConfig", () => {
     expect(error.message).toContain('SIDECAR_SUFFIXES: sidecar suffix "metadata.json" must start with "."');
     expect(error.message).toContain("EXPORTS_BUCKET: is required");
     expect(error.retryable).toBe(false);
+  });
+
+  it("reads EVENT_BUS_NAME and WEBHOOK_URL when set and names both when they are malformed", () => {
+    const hook = "http://127.0.0.1:9/hook";
+    const config = parseConfig({ ...MINIMAL, EVENT_BUS_NAME: "default", WEBHOOK_URL: hook });
+    const error = configError({ ...MINIMAL, EVENT_BUS_NAME: "my bus!", WEBHOOK_URL: "ftp://example.com/" });
+
+    expect(config.eventBusName).toBe("default");
+    expect(config.webhookUrl).toBe(hook);
+    expect(error.problems.map((p) => p.key).sort()).toEqual(["EVENT_BUS_NAME", "WEBHOOK_URL"]);
   });
 
   it("names each missing required key when the environment is empty", () => {

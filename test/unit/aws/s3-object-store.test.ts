@@ -102,14 +102,18 @@ describe("createS3ObjectStore", () => {
   it("decodes listed keys when S3 echoes EncodingType url", async () => {
     s3.on(ListObjectsV2Command).resolves({
       EncodingType: "url",
-      Contents: [{ Key: "a+b/c%2B1%0A.txt" }],
+      Contents: [{ Key: "a+b/c%2B1%0A.txt", ETag: '"abc"', LastModified: new Date("2026-01-02T03:04:05Z") }],
       IsTruncated: true,
       NextContinuationToken: "next",
     });
 
     const page = await store.list("a b/", "prev", 2);
 
-    expect(page).toEqual({ keys: ["a b/c+1\n.txt"], cursor: "next" });
+    expect(page).toEqual({
+      keys: ["a b/c+1\n.txt"],
+      objects: [{ key: "a b/c+1\n.txt", etag: "abc", lastModified: "2026-01-02T03:04:05.000Z" }],
+      cursor: "next",
+    });
     expect(s3).toHaveReceivedCommandWith(ListObjectsV2Command, {
       Bucket: "data",
       Prefix: "a b/",
@@ -122,6 +126,10 @@ describe("createS3ObjectStore", () => {
   it("keeps listed keys as they are when the server ignores EncodingType", async () => {
     s3.on(ListObjectsV2Command).resolves({ Contents: [{ Key: "a+b/100%.txt" }], IsTruncated: false });
 
-    expect(await store.list("", null, 10)).toEqual({ keys: ["a+b/100%.txt"], cursor: null });
+    expect(await store.list("", null, 10)).toEqual({
+      keys: ["a+b/100%.txt"],
+      objects: [{ key: "a+b/100%.txt", etag: null, lastModified: null }],
+      cursor: null,
+    });
   });
 });

@@ -16,6 +16,7 @@ const STACK_SETTINGS = [
   "SLUICE_KEY_PREFIX",
   "SLUICE_KMS_KEY_ARN",
   "SLUICE_ALARM_TOPIC_ARN",
+  "SLUICE_RECONCILE_SCHEDULE",
   "SETTLE_SECONDS",
   "SIDECAR_SUFFIXES",
   "OBJECT_URL_BASE",
@@ -24,6 +25,7 @@ const STACK_SETTINGS = [
 const DATA = "<Bucket:Data.arn>";
 const EXPORTS = "<Bucket:Exports.arn>";
 const TABLE = "<Dynamo:Records.arn>";
+const BUS = "<EventBus:default.arn>";
 const TABLE_RW = [
   "dynamodb:GetItem",
   "dynamodb:BatchGetItem",
@@ -219,6 +221,26 @@ describe("sst.config.ts run()", () => {
     expect(seconds(object(cron.function).timeout)).toBeLessThan(5 * 60);
   });
 
+  it("runs a reconcile daily by default, of the key prefix the rule watches, or on the schedule given", async () => {
+    const daily = one((await runConfig()).recording, "sst.aws.CronV2", "Reconcile").args;
+    const custom = one(
+      (await runConfig({ SLUICE_RECONCILE_SCHEDULE: "cron(0 3 * * ? *)", SLUICE_KEY_PREFIX: "cams/" }))
+        .recording,
+      "sst.aws.CronV2",
+      "Reconcile",
+    ).args;
+
+    expect(daily.schedule).toBe("rate(1 day)");
+    expect(object(daily.function).handler).toBe("functions/reconcile.handler");
+    expect(object(object(daily.function).environment).RECONCILE_PREFIX).toBe("");
+    expect(object(object(daily.function).environment).WORK_QUEUE_URL).toBe("<Queue:Work.url>");
+    expect(custom.schedule).toBe("cron(0 3 * * ? *)");
+    expect(object(object(custom.function).environment).RECONCILE_PREFIX).toBe("cams/");
+    await expect(runConfig({ SLUICE_RECONCILE_SCHEDULE: "daily" })).rejects.toThrow(
+      /SLUICE_RECONCILE_SCHEDULE/,
+    );
+  });
+
   it("serves the API on a Function URL with auth none and the ApiToken secret as API_TOKEN", async () => {
     const { recording } = await runConfig();
 
@@ -241,12 +263,16 @@ describe("sst.config.ts run()", () => {
     };
     const withWork = { ...base, WORK_QUEUE_URL: "<Queue:Work.url>" };
 
-    expect(functionArgs(recording, "ingest").environment).toEqual(withWork);
-    expect(functionArgs(recording, "work").environment).toEqual(withWork);
-    expect(functionArgs(recording, "export").environment).toEqual(base);
+    const events = { EVENT_BUS_NAME: "default" };
+    expect(functionArgs(recording, "ingest").environment).toEqual({ ...withWork, ...events });
+    expect(functionArgs(recording, "work").environment).toEqual({ ...withWork, ...events });
+    expect(functionArgs(recording, "export").environment).toEqual({ ...base, ...events });
     expect(functionArgs(recording, "api").environment).toEqual({
       ...withWork,
       API_TOKEN: "<Secret:ApiToken.value>",
+      INGEST_QUEUE_URL: "<Queue:Ingest.url>",
+      INGEST_DLQ_URL: "<Queue:IngestDlq.url>",
+      WORK_DLQ_URL: "<Queue:WorkDlq.url>",
     });
     for (const name of ["ingest", "work", "export", "api"] as const)
       expect(functionArgs(recording, name).link).toBeUndefined();
@@ -374,21 +400,35 @@ describe("function permissions", () => {
     { actions: TABLE_RW, resources: [TABLE, `${TABLE}/index/*`] },
     { actions: ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"], resources: [`${EXPORTS}/records/*`] },
     { actions: ["sqs:SendMessage"], resources: ["<Queue:Work.arn>"] },
+    { actions: ["events:PutEvents"], resources: [BUS] },
   ];
 
   it.each(["ingest", "work"] as const)(
-    "lets %s read data, read and write records and records/, and send work",
+    "lets %s read data, read and write records and records/, send work, and put events on the default bus",
     async (name) => {
       const { recording } = await runConfig();
 
       const statements = permissionsOf(functionArgs(recording, name));
 
-      expect(statements).toEqual(pipeline);
+      const reconcileScan = { actions: ["dynamodb:Scan"], resources: [TABLE] };
+      expect(statements).toEqual(name === "work" ? [...pipeline, reconcileScan] : pipeline);
       assertLeastPrivilege(statements);
     },
   );
 
-  it("lets the exporter read and write records, hold its lease, read records/ and write imports/", async () => {
+  it("lets the scheduled reconcile only create its job and send its first step", async () => {
+    const { recording } = await runConfig();
+
+    const statements = permissionsOf(object(one(recording, "sst.aws.CronV2", "Reconcile").args.function));
+
+    expect(statements).toEqual([
+      { actions: TABLE_RW, resources: [TABLE, `${TABLE}/index/*`] },
+      { actions: ["sqs:SendMessage"], resources: ["<Queue:Work.arn>"] },
+    ]);
+    assertLeastPrivilege(statements);
+  });
+
+  it("lets the exporter read and write records, hold its lease, read records/, write imports/ and put events on the default bus", async () => {
     const { recording } = await runConfig();
 
     const statements = permissionsOf(functionArgs(recording, "export"));
@@ -397,11 +437,12 @@ describe("function permissions", () => {
       { actions: [...TABLE_RW, "dynamodb:DeleteItem"], resources: [TABLE, `${TABLE}/index/*`] },
       { actions: ["s3:GetObject"], resources: [`${EXPORTS}/records/*`] },
       { actions: ["s3:GetObject", "s3:PutObject"], resources: [`${EXPORTS}/imports/*`] },
+      { actions: ["events:PutEvents"], resources: [BUS] },
     ]);
     assertLeastPrivilege(statements);
   });
 
-  it("lets the API read data, read and write records and the exports bucket, and send work", async () => {
+  it("lets the API read data, read and write records and the exports bucket, send work, and redrive dead letters", async () => {
     const { recording } = await runConfig();
 
     const statements = permissionsOf(functionArgs(recording, "api"));
@@ -417,6 +458,16 @@ describe("function permissions", () => {
       },
       { actions: ["s3:ListBucket"], resources: [EXPORTS] },
       { actions: ["sqs:SendMessage"], resources: ["<Queue:Work.arn>"] },
+      {
+        actions: [
+          "sqs:ReceiveMessage",
+          "sqs:DeleteMessage",
+          "sqs:ChangeMessageVisibility",
+          "sqs:GetQueueAttributes",
+        ],
+        resources: ["<Queue:IngestDlq.arn>", "<Queue:WorkDlq.arn>"],
+      },
+      { actions: ["sqs:SendMessage"], resources: ["<Queue:Ingest.arn>", "<Queue:Work.arn>"] },
     ]);
     assertLeastPrivilege(statements);
   });

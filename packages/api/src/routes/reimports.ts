@@ -33,6 +33,7 @@ export const ReimportBodySchema = z
 export const JobBodySchema = z
   .object({
     id: z.string(),
+    kind: z.enum(["reimport", "reconcile"]),
     status: z.enum(JOB_STATUSES),
     total: z.number().int(),
     done: z.number().int(),
@@ -56,6 +57,12 @@ export const JobBodySchema = z
         truncated: z.boolean(),
       })
       .optional(),
+    reconcile: z
+      .object({ missing: z.number(), stale: z.number(), orphaned: z.number(), matched: z.number() })
+      .optional()
+      .openapi({
+        description: "a reconcile's counts: records created, re-derived, tombstoned, and checked alike",
+      }),
   })
   .openapi("Job");
 
@@ -110,8 +117,8 @@ export function registerReimportRoutes(app: OpenAPIHono, deps: ApiDeps): void {
   app.openapi(getRoute, async (c) => {
     const { id } = c.req.valid("param");
     const job = await deps.jobs.getJob(id);
-    if (job === null) throw new NotFoundError(`no reimport job "${id}"`);
-    const { kind: _kind, steps: _steps, plan, ...shown } = job;
-    return c.json({ ...shown, ...(plan ? { plan } : {}) }, 200);
+    if (job === null) throw new NotFoundError(`no reimport or reconcile job "${id}"`);
+    const { steps: _steps, plan, reconcile, ...shown } = job;
+    return c.json({ ...shown, ...(plan ? { plan } : {}), ...(reconcile ? { reconcile } : {}) }, 200);
   });
 }

@@ -2,6 +2,7 @@ import { createHash, randomUUID } from "node:crypto";
 import { setTimeout as delay } from "node:timers/promises";
 import type { Context, SQSEvent } from "aws-lambda";
 import { z } from "zod";
+import { notedRecordFailure } from "./dead-letter-errors";
 import type { MemoryQueue, ReceivedMessage } from "./memory-queue";
 
 /** A Lambda-style SQS handler: returns `{ batchItemFailures }` (or nothing) and may throw. */
@@ -106,7 +107,7 @@ async function invoke(
   const failed = (parsed.data?.batchItemFailures ?? []).map((f) => f.itemIdentifier);
   if (failed.some((id) => !ids.includes(id)))
     return all("batchItemFailures names a message not in the batch");
-  return new Map(failed.map((id) => [id, "reported in batchItemFailures"]));
+  return new Map(failed.map((id) => [id, notedRecordFailure(event, id) ?? "reported in batchItemFailures"]));
 }
 
 function toSqsEvent<T>(batch: ReceivedMessage<T>[], deps: DrainDeps<T>): SQSEvent {

@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { SQSRecordAttributes } from "aws-lambda";
 import { type DrainOptions, type DrainResult, drainQueue, type SqsBatchHandler } from "./drain-queue";
-import type { DeadLetter, MemoryQueueSnapshot } from "./queue-snapshot";
+import type { DeadLetter, MemoryQueueSnapshot, StoredMessage } from "./queue-snapshot";
 
 /** A received message, hidden from other receivers for the visibility timeout. */
 export interface ReceivedMessage<T> {
@@ -31,6 +31,11 @@ export interface MemoryQueueOptions<T> {
   newId?: () => string;
   /** Called after every change of state, with a snapshot, so that a caller can persist it. */
   onChange?: (snapshot: MemoryQueueSnapshot<T>) => void;
+  /**
+   * Called after every change of state without a snapshot: a caller that persists takes `snapshot()` when it
+   * writes, so a burst of changes costs one copy rather than one copy of the whole queue per change.
+   */
+  onDirty?: () => void;
 }
 
 /** An in-process queue with SQS semantics (visibility timeout, redelivery, dead letters) for local runs and tests. */
@@ -66,18 +71,45 @@ export function createMemoryQueue<T = string>(options: MemoryQueueOptions<T> = {
     options.serialize ?? ((body: T) => (typeof body === "string" ? body : JSON.stringify(body)));
   const region = options.region ?? "us-east-1";
   const arn = `arn:aws:sqs:${region}:${options.account ?? "000000000000"}:${options.name ?? "local-queue"}`;
-  let state: MemoryQueueSnapshot<T> = { version: 1, messages: [], deadLetters: [] };
+  // Messages by id, in send order (a Map keeps insertion order and deletes in O(1)), and the id each
+  // live receipt handle points at: a queue of thousands must not copy or scan itself on every change.
+  let messages = new Map<string, StoredMessage<T>>();
+  let handles = new Map<string, string>();
+  let deadLetters: DeadLetter<T>[] = [];
 
-  const changed = () => options.onChange?.(structuredClone(state));
+  const current = (): MemoryQueueSnapshot<T> => ({
+    version: 1,
+    messages: [...messages.values()],
+    deadLetters,
+  });
+  const changed = () => {
+    options.onDirty?.();
+    if (options.onChange) options.onChange(structuredClone(current()));
+  };
   // Only the latest receipt handle acts on a message, as in SQS.
-  const held = (handle: string) => state.messages.find((m) => m.receiptHandle === handle);
+  const held = (handle: string) => {
+    const id = handles.get(handle);
+    const message = id === undefined ? undefined : messages.get(id);
+    return message?.receiptHandle === handle ? message : undefined;
+  };
+  const remove = (message: StoredMessage<T>) => {
+    messages.delete(message.messageId);
+    if (message.receiptHandle !== null) handles.delete(message.receiptHandle);
+  };
+  const count = (visible: boolean) => {
+    const at = now();
+    let n = 0;
+    for (const m of messages.values()) if (m.visibleAt <= at === visible) n += 1;
+    return n;
+  };
 
   const queue: MemoryQueue<T> = {
     arn,
     async send(body) {
       const at = now();
-      state.messages.push({
-        messageId: newId(),
+      const messageId = newId();
+      messages.set(messageId, {
+        messageId,
         body: structuredClone(body),
         sentAt: at,
         firstReceivedAt: null,
@@ -92,18 +124,21 @@ export function createMemoryQueue<T = string>(options: MemoryQueueOptions<T> = {
       const at = now();
       const received: ReceivedMessage<T>[] = [];
       let deadLettered = false;
-      for (const message of state.messages.filter((m) => m.visibleAt <= at)) {
+      for (const message of messages.values()) {
         if (received.length >= max) break;
+        if (message.visibleAt > at) continue;
         // SQS moves a message to the dead-letter queue when a receive would exceed maxReceiveCount.
         if (message.receiveCount >= maxReceives) {
-          state.messages = state.messages.filter((m) => m !== message);
-          state.deadLetters.push({ ...message, receiptHandle: null, deadLetteredAt: at });
+          remove(message);
+          deadLetters.push({ ...message, receiptHandle: null, deadLetteredAt: at });
           deadLettered = true;
           continue;
         }
         message.receiveCount += 1;
         message.firstReceivedAt ??= at;
+        if (message.receiptHandle !== null) handles.delete(message.receiptHandle);
         message.receiptHandle = newId();
+        handles.set(message.receiptHandle, message.messageId);
         message.visibleAt = at + visibilityTimeoutMs;
         received.push({
           messageId: message.messageId,
@@ -124,7 +159,7 @@ export function createMemoryQueue<T = string>(options: MemoryQueueOptions<T> = {
     delete(receiptHandle) {
       const message = held(receiptHandle);
       if (message === undefined) return false;
-      state.messages = state.messages.filter((m) => m !== message);
+      remove(message);
       changed();
       return true;
     },
@@ -142,9 +177,9 @@ export function createMemoryQueue<T = string>(options: MemoryQueueOptions<T> = {
       changed();
       return true;
     },
-    deadLetters: () => structuredClone(state.deadLetters),
-    size: () => state.messages.filter((m) => m.visibleAt <= now()).length,
-    inFlight: () => state.messages.filter((m) => m.visibleAt > now()).length,
+    deadLetters: () => structuredClone(deadLetters),
+    size: () => count(true),
+    inFlight: () => count(false),
     drain: (handler, drainOptions = {}) =>
       drainQueue(
         {
@@ -153,15 +188,23 @@ export function createMemoryQueue<T = string>(options: MemoryQueueOptions<T> = {
           region,
           now,
           sleep: options.sleep,
-          nextVisibleAt: () => Math.min(...state.messages.map((m) => m.visibleAt)),
+          nextVisibleAt: () => {
+            let next = Number.POSITIVE_INFINITY;
+            for (const m of messages.values()) next = Math.min(next, m.visibleAt);
+            return next;
+          },
           batchSize: options.batchSize ?? 10,
         },
         handler,
         drainOptions,
       ),
-    snapshot: () => structuredClone(state),
+    snapshot: () => structuredClone(current()),
     restore(snapshot) {
-      state = structuredClone(snapshot);
+      const copy = structuredClone(snapshot);
+      messages = new Map(copy.messages.map((m) => [m.messageId, m]));
+      handles = new Map();
+      for (const m of copy.messages) if (m.receiptHandle !== null) handles.set(m.receiptHandle, m.messageId);
+      deadLetters = copy.deadLetters;
       changed();
     },
   };

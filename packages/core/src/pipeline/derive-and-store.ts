@@ -77,7 +77,7 @@ export async function deriveAndStore(
         : existing && sameContent(existing, derived)
           ? "unchanged"
           : "written";
-    return observed(deps, key, outcome, derived, read);
+    return observed(deps, key, outcome, next, read, next.revision);
   }
   throw new TransientError(`gave up on ${key} after ${MAX_ATTEMPTS} conflicting writes`);
 }
@@ -111,8 +111,9 @@ function observed(
   outcome: DeriveOutcome,
   record: SluiceRecord | null,
   read: ReadStats | null,
+  revision?: number,
 ): DeriveOutcome {
-  deps.observe?.({ key, outcome, record, read });
+  deps.observe?.({ key, outcome, record, read, ...(revision === undefined ? {} : { revision }) });
   return outcome;
 }
 

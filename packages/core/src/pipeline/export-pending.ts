@@ -1,5 +1,6 @@
 import { buildImports } from "../build-imports";
 import { WriteConflictError } from "../errors";
+import { stableStringify } from "../json";
 import type { StoredRecord } from "../ports";
 import { serializeImportFile } from "../split-imports";
 import type { PipelineDeps } from "./pipeline-deps";
@@ -28,6 +29,7 @@ export interface ExportResult {
 }
 
 const BATCH = 5_000;
+const MARK_ATTEMPTS = 3;
 
 /**
  * The outbox exporter (design.md "Data flow" step 7): under a lease, takes pending records that
@@ -96,7 +98,11 @@ async function finishClaims(
   return unclaimed;
 }
 
-/** Marks records exported in `file`, counting those that changed since they were read. */
+/**
+ * Marks records exported in `file`, counting those that changed since they were read. A record
+ * rewritten meanwhile with the same entry (a redelivered event, its sidecar's event after the data's
+ * own read the sidecar) is in the file as it is now: it is marked at its new revision, not sent again.
+ */
 async function markAll(
   deps: PipelineDeps,
   records: readonly StoredRecord[],
@@ -105,7 +111,16 @@ async function markAll(
   result: ExportResult,
 ): Promise<void> {
   for (const record of records) {
-    const marked = await deps.records.markExported(record.bucket, record.key, record.revision, file, now);
+    const entry = stableStringify(record.importEntry);
+    let current: StoredRecord | null = record;
+    let marked = false;
+    for (let attempt = 0; attempt < MARK_ATTEMPTS && current !== null && !marked; attempt += 1) {
+      marked = await deps.records.markExported(current.bucket, current.key, current.revision, file, now);
+      if (marked) break;
+      current = await deps.records.get(record.bucket, record.key);
+      const same = current?.export.state === "pending" && stableStringify(current.importEntry) === entry;
+      if (!same) current = null;
+    }
     if (marked) result.exported += 1;
     else result.changedMeanwhile += 1;
   }

@@ -34,6 +34,8 @@ export interface Derivation {
   outcome: DeriveOutcome;
   record: SluiceRecord | null;
   read: ReadStats | null;
+  /** The revision written, when this derivation wrote the record (outbound events de-duplicate on it). */
+  revision?: number;
 }
 
 /** What one derivation did to a record. */

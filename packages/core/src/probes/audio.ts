@@ -15,6 +15,13 @@ const HEAD = 4 * 1024;
  * container readers find it from headers and the tail); it still estimates CBR MP3 from the size.
  */
 const PARSE_OPTIONS = { duration: false, skipCovers: true, skipPostHeaders: true };
+/**
+ * What music-metadata sees of MPEG audio (and ADTS, which it reads with the same parser): it needs
+ * only the first four frames (its CBR test), but when frames stop, as in a file padded with zeros,
+ * it resyncs 1 KiB at a time to the end of the object, which took minutes for a large one.
+ * Durations come from our own reader (audio-mpeg.ts), never from music-metadata's size estimate.
+ */
+const MPEG_PARSE_WINDOW = 64 * 1024;
 
 /**
  * Measures MP3 (and MP1/MP2), WAV, FLAC and Ogg Vorbis/Opus with music-metadata over ranged reads
@@ -63,7 +70,8 @@ async function parseAudioFormat(
   start: number,
   container: AudioContainer,
 ): Promise<AudioFormat> {
-  const tokenizer = await createByteSourceTokenizer(source, { start, mimeType: container.mimeType });
+  const length = container.mimeType === "audio/mpeg" ? MPEG_PARSE_WINDOW : undefined;
+  const tokenizer = await createByteSourceTokenizer(source, { start, mimeType: container.mimeType, length });
   try {
     return (await parseFromTokenizer(tokenizer, PARSE_OPTIONS)).format;
   } finally {

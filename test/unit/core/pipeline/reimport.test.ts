@@ -26,6 +26,7 @@ function createMemoryJobStore() {
         plan: job.dryRun
           ? { counts: { create: 0, update: 0, unchanged: 0, invalid: 0 }, entries: [], truncated: false }
           : null,
+        reconcile: job.kind === "reconcile" ? { missing: 0, stale: 0, orphaned: 0, matched: 0 } : null,
         steps: 0,
         updatedAt: job.createdAt,
       });
@@ -41,6 +42,9 @@ function createMemoryJobStore() {
       job.done += progress.done ?? 0;
       job.failed += progress.failed ?? 0;
       job.errors.push(...(progress.errors ?? []));
+      for (const [name, count] of Object.entries(progress.reconcile ?? {})) {
+        if (job.reconcile) job.reconcile[name as keyof typeof job.reconcile] += count;
+      }
       for (const entry of progress.plan ?? []) {
         job.plan?.entries.push(entry);
         if (job.plan) job.plan.counts[entry.action] += 1;

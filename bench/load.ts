@@ -1,0 +1,117 @@
+// `npm run bench:load [-- --objects N --concurrency C --timeout S]`: starts the local stack as a child process
+// on a temp DATA_DIR and free loopback ports, uploads N small real media objects (default 10,000; one in ten
+// with a sidecar) from a concurrent S3 client, waits until every one is recorded and exported, then prints
+// throughput, upload-to-record latency, the stack's peak memory, and lost/duplicated counts computed
+// independently from the S3 listing, the records table and the exported import files. Target (issue 8):
+// 0 lost, 0 duplicated, at least 200 objects/s on 2 cores.
+
+import { mkdtemp, rm } from "node:fs/promises";
+import { Agent } from "node:http";
+import { cpus, tmpdir, totalmem } from "node:os";
+import { join, resolve } from "node:path";
+import { setTimeout as delay } from "node:timers/promises";
+import { parseArgs } from "node:util";
+import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { S3Client } from "@aws-sdk/client-s3";
+import { exportedEntries, listKeys, type SeenRecord, scanRecords } from "./load-check";
+import { processUsage, startBenchStack } from "./load-stack";
+import { tally } from "./load-tally";
+import { planObjects, uploadAll } from "./load-upload";
+
+const ROOT = resolve(import.meta.dirname, "..");
+const FIXTURES = join(ROOT, "test/fixtures/media");
+const TABLE = "sluice-records";
+const POLL_MS = 3_000;
+const CREDENTIALS = { accessKeyId: "bench", secretAccessKey: "bench" };
+
+const { values } = parseArgs({
+  options: {
+    objects: { type: "string", default: "10000" },
+    concurrency: { type: "string", default: "32" },
+    timeout: { type: "string", default: "1800" },
+  },
+});
+const count = Number(values.objects);
+const concurrency = Number(values.concurrency);
+const timeoutMs = Number(values.timeout) * 1000;
+
+const dataDir = await mkdtemp(join(tmpdir(), "sluice-load-"));
+const stack = await startBenchStack(ROOT, dataDir);
+const s3 = new S3Client({
+  endpoint: stack.s3,
+  region: "us-east-1",
+  forcePathStyle: true,
+  credentials: CREDENTIALS,
+  requestChecksumCalculation: "WHEN_REQUIRED",
+  responseChecksumValidation: "WHEN_REQUIRED",
+  requestHandler: { httpAgent: new Agent({ keepAlive: true, maxSockets: concurrency }) },
+});
+const dynamo = new DynamoDBClient({ endpoint: stack.dynamo, region: "us-east-1", credentials: CREDENTIALS });
+try {
+  const plan = planObjects(count);
+  const uploadStart = Date.now();
+  const timings = await uploadAll(s3, stack.bucket, FIXTURES, plan, concurrency);
+  const uploadMs = Date.now() - uploadStart;
+  const records = await waitUntilExported(plan, uploadStart + timeoutMs);
+  const usage = await processUsage(stack.pid);
+  const listed = await listKeys(s3, stack.bucket, "load/");
+  const finalRecords = await scanRecords(dynamo, TABLE, stack.bucket);
+  const exported = await exportedEntries(s3, stack.exportsBucket);
+  const result = tally({ plan, timings, listed, records: finalRecords, exported });
+  const report = {
+    machine: {
+      cpus: cpus().length,
+      model: cpus()[0]?.model ?? "?",
+      memGb: +(totalmem() / 2 ** 30).toFixed(1),
+    },
+    node: process.version,
+    objects: count,
+    sidecars: plan.filter((p) => p.sidecar !== "none").length,
+    concurrency,
+    uploadSeconds: +(uploadMs / 1000).toFixed(1),
+    uploadsPerSecond: +(timings.size / (uploadMs / 1000)).toFixed(0),
+    completed: records !== null,
+    ...result,
+    stackPeakRssMb: usage ? +usage.peakRssMb.toFixed(0) : null,
+    stackCpuSeconds: usage ? +usage.cpuSeconds.toFixed(1) : null,
+  };
+  printTable(report);
+  console.log(`BENCH_LOAD ${JSON.stringify(report)}`);
+  if (!report.completed || report.lost > 0 || report.duplicated > 0) process.exitCode = 1;
+} finally {
+  s3.destroy();
+  dynamo.destroy();
+  await stack.stop();
+  await rm(dataDir, { recursive: true, force: true });
+}
+
+/** Polls the table until every planned object has its finished, exported record; null on timeout. */
+async function waitUntilExported(
+  plan: ReturnType<typeof planObjects>,
+  deadline: number,
+): Promise<Map<string, SeenRecord> | null> {
+  let last = "";
+  while (Date.now() < deadline) {
+    const records = await scanRecords(dynamo, TABLE, stack.bucket);
+    let recorded = 0;
+    let exportedCount = 0;
+    for (const object of plan) {
+      const record = records.get(object.key);
+      if (record?.status !== "ready" || (object.sidecar !== "none" && !record.sidecar)) continue;
+      recorded += 1;
+      if (record.exportState === "exported") exportedCount += 1;
+    }
+    const line = `  … ${recorded}/${plan.length} recorded, ${exportedCount} exported`;
+    if (line !== last && process.stderr.isTTY) process.stderr.write(`${line}\n`);
+    last = line;
+    if (exportedCount === plan.length) return records;
+    await delay(POLL_MS);
+  }
+  return null;
+}
+
+function printTable(report: Record<string, unknown>): void {
+  const width = Math.max(...Object.keys(report).map((k) => k.length));
+  for (const [key, value] of Object.entries(report))
+    console.log(`${key.padEnd(width)}  ${typeof value === "object" ? JSON.stringify(value) : String(value)}`);
+}

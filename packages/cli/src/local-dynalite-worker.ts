@@ -1,0 +1,72 @@
+import { createRequire } from "node:module";
+import { Worker } from "node:worker_threads";
+import { z } from "zod";
+
+/** A dynalite server running in its own thread. */
+export interface DynaliteWorker {
+  port: number;
+  stop(): Promise<void>;
+}
+
+// Plain CommonJS, so that the thread needs no TypeScript loader; dynalite is required by absolute path.
+const WORKER_SOURCE = `
+const { parentPort, workerData } = require("node:worker_threads");
+const dynalite = require(workerData.dynalite);
+const server = dynalite({ path: workerData.path, createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+server.once("error", (error) => parentPort.postMessage({ type: "error", message: String(error && error.message) }));
+server.listen(workerData.port, "127.0.0.1", () => parentPort.postMessage({ type: "listening", port: server.address().port }));
+parentPort.on("message", () => {
+  // Idle keep-alive sockets would hold close() open; dynalite's close also closes its LevelDB.
+  server.closeAllConnections();
+  server.close((error) => {
+    parentPort.postMessage({ type: "closed", message: error ? String(error.message) : null });
+    parentPort.close();
+  });
+});
+`;
+
+const MessageSchema = z.discriminatedUnion("type", [
+  z.object({ type: z.literal("listening"), port: z.number() }),
+  z.object({ type: z.literal("error"), message: z.string() }),
+  z.object({ type: z.literal("closed"), message: z.string().nullable() }),
+]);
+
+/**
+ * Starts dynalite (LevelDB under `path`) on 127.0.0.1 in a worker thread: its request handling then runs
+ * beside the pipeline's rather than taking turns with it on one core.
+ */
+export function startDynaliteWorker(path: string, port: number): Promise<DynaliteWorker> {
+  const worker = new Worker(WORKER_SOURCE, {
+    eval: true,
+    workerData: { dynalite: createRequire(import.meta.url).resolve("dynalite"), path, port },
+  });
+  const messages = (type: "listening" | "closed") =>
+    new Promise<z.infer<typeof MessageSchema>>((resolve, reject) => {
+      const onMessage = (raw: unknown) => {
+        const message = MessageSchema.parse(raw);
+        if (message.type !== type && message.type !== "error") return;
+        worker.off("message", onMessage);
+        if (message.type === "error") reject(new Error(`dynalite: ${message.message}`));
+        else resolve(message);
+      };
+      worker.on("message", onMessage);
+      worker.once("error", reject);
+    });
+  return messages("listening").then(
+    (listening) => ({
+      port: listening.type === "listening" ? listening.port : port,
+      async stop() {
+        const closed = messages("closed");
+        worker.postMessage("stop");
+        const result = await closed;
+        await worker.terminate();
+        if (result.type === "closed" && result.message !== null)
+          throw new Error(`dynalite: ${result.message}`);
+      },
+    }),
+    async (error: unknown) => {
+      await worker.terminate();
+      throw error;
+    },
+  );
+}

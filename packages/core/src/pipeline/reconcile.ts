@@ -1,0 +1,163 @@
+import { GROUP_MANIFEST_FILE_NAME } from "../classify-key";
+import { isRetryable } from "../errors";
+import type { JobError, ReconcileCounts } from "../job";
+import { planListing } from "../plan-listing";
+import type { ListedObject, StoredRecord } from "../ports";
+import type { ReconcileMessage } from "../work-message";
+import { deriveAndStore } from "./derive-and-store";
+import { requestAssembly } from "./group-membership";
+import type { ReimportDeps } from "./reimport-start";
+
+/** What one step of a reconcile did. */
+export interface ReconcileStepResult {
+  counts: ReconcileCounts;
+  counted: boolean;
+  next: ReconcileMessage["type"] | null;
+}
+
+const CONCURRENCY = 8;
+
+/**
+ * Starts a reconcile (design.md "HTTP API", `POST /reconcile`): a job whose steps list the bucket
+ * under `prefix` page by page, then read the records table page by page, repairing what events
+ * missed. `id` and `sequencer` come from the caller, which has a clock and randomness.
+ */
+export async function startReconcile(
+  deps: Pick<ReimportDeps, "jobs" | "work" | "objects" | "now">,
+  prefix: string,
+  ids: { id: string; sequencer: string },
+): Promise<{ id: string }> {
+  const job = { id: ids.id, kind: "reconcile" as const, status: "queued" as const, total: 0 };
+  const flags = { mode: "merge" as const, dryRun: false, force: false };
+  await deps.jobs.createJob({ ...job, ...flags, prefix, createdAt: deps.now() });
+  const { bucket } = deps.objects;
+  const first = { jobId: ids.id, bucket, prefix, sequencer: ids.sequencer, cursor: null, step: 0 };
+  await deps.work.send({ type: "reconcile-list", ...first });
+  return { id: ids.id };
+}
+
+/**
+ * Runs one reconcile step and queues the next. A listing step records objects without a live
+ * record (missing), re-derives records whose ETag differs or whose sidecar changed after them
+ * (stale) and queues the assembly of a `_group.json` without a group record; a records step
+ * tombstones live records whose object no longer answers HEAD (orphaned). Repairs go through
+ * `deriveAndStore`, so a reconcile racing the event stream converges like any other writer.
+ */
+export async function runReconcileStep(
+  deps: ReimportDeps,
+  message: ReconcileMessage,
+): Promise<ReconcileStepResult> {
+  if (message.step === 0) await deps.jobs.setStatus(message.jobId, "running", deps.now());
+  const counts: ReconcileCounts = { missing: 0, stale: 0, orphaned: 0, matched: 0 };
+  const errors: JobError[] = [];
+  const repair = async (key: string) => {
+    try {
+      await deriveAndStore(deps, key, { source: "reconcile", sequencer: message.sequencer });
+    } catch (error) {
+      if (isRetryable(error)) throw error;
+      errors.push({
+        key,
+        code: "reconcile-failed",
+        message: error instanceof Error ? error.message : String(error),
+      });
+    }
+  };
+  const page =
+    message.type === "reconcile-list"
+      ? await listingStep(deps, message, counts, repair)
+      : await recordsStep(deps, message, counts, repair);
+  const checked = counts.missing + counts.stale + counts.orphaned + counts.matched;
+  const counted = await deps.jobs.addProgress(message.jobId, {
+    step: message.step,
+    total: message.type === "reconcile-list" ? page.keys : 0,
+    done: checked - errors.length,
+    failed: errors.length,
+    errors,
+    reconcile: counts,
+    at: deps.now(),
+  });
+  const step = message.step + 1;
+  if (page.cursor !== null) {
+    await deps.work.send({ ...message, cursor: page.cursor, step });
+    return { counts, counted, next: message.type };
+  }
+  if (message.type === "reconcile-list") {
+    await deps.work.send({ ...message, type: "reconcile-records", cursor: null, step });
+    return { counts, counted, next: "reconcile-records" };
+  }
+  await deps.jobs.setStatus(message.jobId, "done", deps.now());
+  return { counts, counted, next: null };
+}
+
+type Repair = (key: string) => Promise<void>;
+
+async function listingStep(
+  deps: ReimportDeps,
+  message: ReconcileMessage,
+  counts: ReconcileCounts,
+  repair: Repair,
+) {
+  const { bucket } = deps.objects;
+  const listed = await deps.objects.list(message.prefix, message.cursor, deps.settings.pageSize);
+  const plan = planListing(listed.keys, deps.settings.suffixes);
+  const details = new Map((listed.objects ?? []).map((o) => [o.key, o]));
+  const records = new Map((await deps.records.getMany(bucket, plan.dataKeys)).map((r) => [r.key, r]));
+  const repairs: string[] = [];
+  for (const key of plan.dataKeys) {
+    const verdict = verdictOf(records.get(key), details.get(key), plan.sidecars.get(key) ?? [], details);
+    counts[verdict] += 1;
+    if (verdict !== "matched") repairs.push(key);
+  }
+  await inParallel(repairs, repair);
+  for (const manifest of plan.manifestKeys) {
+    const folder = manifest.slice(0, -GROUP_MANIFEST_FILE_NAME.length);
+    const group = await deps.records.get(bucket, folder);
+    if (group !== null && group.status !== "deleted") continue;
+    counts.missing += 1;
+    await requestAssembly(deps, { type: "assemble-group", bucket, folder });
+  }
+  return { keys: plan.dataKeys.length, cursor: listed.cursor };
+}
+
+/** Whether a listed data object's record is missing, stale or matches. */
+function verdictOf(
+  record: StoredRecord | undefined,
+  object: ListedObject | undefined,
+  sidecars: readonly { key: string }[],
+  details: ReadonlyMap<string, ListedObject>,
+): "missing" | "stale" | "matched" {
+  if (record === undefined || record.status === "deleted") return "missing";
+  if (object?.etag && record.etag && object.etag !== record.etag) return "stale";
+  const sidecar = sidecars[0]?.key ?? null;
+  if (sidecar !== record.sidecarKey) return "stale";
+  // A sidecar written after the record was derived is one whose event went missing (or is on its way).
+  const written = sidecar === null ? null : (details.get(sidecar)?.lastModified ?? null);
+  return written !== null && written > record.updatedAt ? "stale" : "matched";
+}
+
+async function recordsStep(
+  deps: ReimportDeps,
+  message: ReconcileMessage,
+  counts: ReconcileCounts,
+  repair: Repair,
+) {
+  const { bucket } = deps.objects;
+  const page = await deps.records.scanKeys(bucket, message.prefix, message.cursor, deps.settings.pageSize);
+  // Group and series records have no object of their own: their assembly keeps them.
+  const objectKeys = page.keys.filter((key) => !key.endsWith("/") && !key.startsWith("dicom:"));
+  const gone: string[] = [];
+  await inParallel(objectKeys, async (key) => {
+    if ((await deps.objects.head(key)) === null) gone.push(key);
+  });
+  counts.orphaned += gone.length;
+  await inParallel(gone, repair);
+  return { keys: 0, cursor: page.cursor };
+}
+
+async function inParallel(keys: readonly string[], run: (key: string) => Promise<void>): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    for (let i = next++; i < keys.length; i = next++) await run(keys[i] ?? "");
+  };
+  await Promise.all(Array.from({ length: CONCURRENCY }, worker));
+}

@@ -1,0 +1,99 @@
+import { once } from "node:events";
+import { readFileSync } from "node:fs";
+import { createServer, type Server } from "node:http";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { mediaBytes } from "../helpers/media";
+import { type PipelineHarness, startPipeline } from "../helpers/pipeline-harness";
+import { probeMediaPath } from "../helpers/probe-truth";
+
+interface Posted {
+  "detail-type": string;
+  detail: Record<string, unknown>;
+}
+
+let h: PipelineHarness;
+let server: Server;
+const posted: Posted[] = [];
+
+beforeAll(async () => {
+  server = createServer((request, response) => {
+    const chunks: Buffer[] = [];
+    request.on("data", (chunk: Buffer) => chunks.push(chunk));
+    request.on("end", () => {
+      posted.push(JSON.parse(Buffer.concat(chunks).toString("utf8")));
+      response.end();
+    });
+  });
+  server.listen(0, "127.0.0.1");
+  await once(server, "listening");
+  const address = server.address();
+  if (typeof address !== "object" || address === null) throw new Error("webhook server has no port");
+  h = await startPipeline({ WEBHOOK_URL: `http://127.0.0.1:${address.port}/events` });
+});
+
+afterAll(async () => {
+  await h?.stop();
+  server?.closeAllConnections();
+  server?.close();
+});
+
+/** The posted events of one type about one key. */
+function about(type: string, key: string): Posted[] {
+  return posted.filter((p) => p["detail-type"] === type && p.detail.key === key);
+}
+
+describe("outbound events through the pipeline to a webhook", () => {
+  it("posts ingest.completed, ingest.failed, sidecar.invalid and export.written once each for a good, a bad-sidecar and a corrupt file", async () => {
+    // Prepare
+    await h.put("events/good.png", mediaBytes("image.png"));
+    await h.put("events/bad.png.metadata.json", "{ not json");
+    await h.put("events/bad.png", mediaBytes("image.png"));
+    await h.put("events/corrupt.mp4", readFileSync(probeMediaPath("broken-corrupt-moov.mp4")));
+
+    // Act
+    await h.settle();
+    const exported = await h.exportNow();
+
+    // Assert
+    const [completed] = about("ingest.completed", "events/good.png");
+    expect(about("ingest.completed", "events/good.png")).toHaveLength(1);
+    expect(completed?.detail).toMatchObject({
+      bucket: "ingest",
+      status: "ready",
+      dataType: "image",
+      exportState: "pending",
+      revision: (await h.record("events/good.png"))?.revision,
+    });
+
+    expect(about("ingest.failed", "events/bad.png")).toHaveLength(1);
+    expect(about("sidecar.invalid", "events/bad.png")).toEqual([
+      expect.objectContaining({
+        detail: expect.objectContaining({
+          sidecarKey: "events/bad.png.metadata.json",
+          error: expect.objectContaining({ code: "sidecar-not-json" }),
+        }),
+      }),
+    ]);
+    const [failed] = about("ingest.failed", "events/corrupt.mp4");
+    expect(about("ingest.failed", "events/corrupt.mp4")).toHaveLength(1);
+    expect(failed?.detail.errors).toEqual([
+      expect.objectContaining({ code: expect.any(String), message: expect.any(String) }),
+    ]);
+    expect(about("ingest.completed", "events/corrupt.mp4")).toEqual([]);
+
+    const written = posted.filter((p) => p["detail-type"] === "export.written");
+    expect(exported.files.map((f) => f.key)).toHaveLength(1);
+    expect(written.map((p) => p.detail)).toEqual([
+      {
+        id: `export.written:${exported.files[0]?.key}`,
+        file: exported.files[0]?.key,
+        entries: 1,
+        byImportKey: { images: 1 },
+      },
+    ]);
+
+    // Each record revision (and each file) is announced once: ids never repeat.
+    const ids = posted.map((p) => p.detail.id);
+    expect(new Set(ids).size).toBe(ids.length);
+  });
+});

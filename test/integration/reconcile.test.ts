@@ -1,0 +1,108 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createApiDeps } from "../../functions/api";
+import { createApp } from "../../packages/api/src/index";
+import { mediaBytes } from "../helpers/media";
+import { type PipelineHarness, startPipeline } from "../helpers/pipeline-harness";
+
+const TOKEN = "test-token-0123456789";
+
+let h: PipelineHarness;
+let app: ReturnType<typeof createApp>;
+beforeAll(async () => {
+  h = await startPipeline();
+  app = createApp(createApiDeps(h.deps, TOKEN));
+});
+afterAll(async () => {
+  await h?.stop();
+});
+
+async function call(path: string, json?: unknown) {
+  const headers: Record<string, string> = { Authorization: `Bearer ${TOKEN}` };
+  if (json !== undefined) headers["Content-Type"] = "application/json";
+  const res = await app.request(path, {
+    method: json === undefined ? "GET" : "POST",
+    headers,
+    ...(json === undefined ? {} : { body: JSON.stringify(json) }),
+  });
+  return { status: res.status, body: JSON.parse(await res.text()) };
+}
+
+/** Runs `change` with the bucket's events dropped, as a lost EventBridge delivery would. */
+async function unseen(change: () => Promise<void>): Promise<void> {
+  h.bridgePaused = true;
+  try {
+    await change();
+    await h.flushBridge();
+  } finally {
+    h.bridgePaused = false;
+    h.held.splice(0);
+  }
+}
+
+async function reconcile(prefix: string) {
+  const started = await call("/reconcile", { prefix });
+  await h.settle();
+  return { started, job: (await call(`/reimports/${started.body.id}`)).body };
+}
+
+describe("POST /reconcile", () => {
+  it("repairs objects whose events were dropped, and orphan records, then finds nothing left to do", async () => {
+    await h.put("rc/seen.png", mediaBytes("image.png"));
+    await h.put("rc/changed.png", mediaBytes("image.png"));
+    await h.put("rc/annotated.png", mediaBytes("image.png"));
+    await h.put("rc/gone.png", mediaBytes("image.png"));
+    await h.settle();
+    await unseen(async () => {
+      for (const name of ["a.png", "b.png", "c.jpg"])
+        await h.put(`rc/new/${name}`, mediaBytes(name.endsWith("jpg") ? "image.jpg" : "image.png"));
+      await h.put("rc/changed.png", mediaBytes("image.jpg"));
+      await h.put("rc/annotated.png.metadata.json", JSON.stringify({ camera: "left" }));
+      await h.remove("rc/gone.png");
+      await h.put("rc/grp/_group.json", JSON.stringify({ type: "image_group", count: 2 }));
+      for (const name of ["f1.png", "f2.png"]) await h.put(`rc/grp/${name}`, mediaBytes("image.png"));
+    });
+    const before = await Promise.all(["rc/new/a.png", "rc/grp/"].map((key) => h.record(key)));
+
+    const { started, job } = await reconcile("rc/");
+    await h.exportNow();
+    const again = await reconcile("rc/");
+
+    expect(before).toEqual([null, null]);
+    expect(started.status).toBe(202);
+    expect(job).toMatchObject({ kind: "reconcile", status: "done", failed: 0, errors: [] });
+    expect(job.reconcile).toEqual({ missing: 6, stale: 2, orphaned: 1, matched: 1 });
+    expect((await h.record("rc/new/c.jpg"))?.status).toBe("ready");
+    expect((await h.record("rc/changed.png"))?.mediaMetadata?.mimeType).toBe("image/jpeg");
+    expect((await h.record("rc/annotated.png"))?.clientMetadata).toEqual({ camera: "left" });
+    expect((await h.record("rc/gone.png"))?.status).toBe("deleted");
+    expect((await h.record("rc/grp/"))?.export.state).toBe("exported");
+    expect((await h.record("rc/grp/f1.png"))?.export.state).toBe("held");
+    expect(again.job.reconcile).toEqual({ missing: 0, stale: 0, orphaned: 0, matched: 8 });
+    const titles = (await h.exportedEntries()).map((e) => String(e.title)).filter((t) => t.startsWith("rc"));
+    expect(titles.sort()).toEqual(
+      [
+        "rc/annotated.png",
+        "rc/changed.png",
+        "rc/grp",
+        "rc/new/a.png",
+        "rc/new/b.png",
+        "rc/new/c.jpg",
+        "rc/seen.png",
+      ].sort(),
+    );
+  });
+
+  it("reconciles the whole bucket when no body is given, and refuses unknown fields", async () => {
+    const res = await app.request("/reconcile", {
+      method: "POST",
+      headers: { Authorization: `Bearer ${TOKEN}` },
+    });
+    const body = JSON.parse(await res.text());
+    await h.settle();
+    const bad = await call("/reconcile", { prefix: "rc/", dryRun: true });
+
+    expect(res.status).toBe(202);
+    expect((await call(`/reimports/${body.id}`)).body).toMatchObject({ status: "done", prefix: "" });
+    expect(bad.status).toBe(400);
+  });
+});
