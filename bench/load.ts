@@ -82,7 +82,9 @@ try {
   s3.destroy();
   dynamo.destroy();
   await stack.stop();
-  await rm(dataDir, { recursive: true, force: true });
+  // LOAD_KEEP_DATA=1 keeps the stack's data directory for a look at a failed run.
+  if (process.env.LOAD_KEEP_DATA) console.log(`data kept in ${dataDir}`);
+  else await rm(dataDir, { recursive: true, force: true });
 }
 
 /** Polls the table until every planned object has its finished, exported record; null on timeout. */

@@ -108,12 +108,14 @@ export function createMemoryRecordStore() {
         const item = items.get(`${bucket}#${key}`);
         if (!item || item.revision !== revision) return false;
         item.export = { state: "pending", file };
+        item.revision += 1;
         return true;
       },
       async markExported(bucket, key, revision, file, at) {
         const item = items.get(`${bucket}#${key}`);
         if (!item || item.revision !== revision) return false;
         item.export = { state: "exported", file, at };
+        item.revision += 1;
         return true;
       },
       async acquireLease(name, owner, now, until) {

@@ -187,8 +187,8 @@ describe("fault injection: nothing lost, nothing duplicated", () => {
     // Crash: the function wrote every record, but the messages were never deleted.
     await new Promise((resolve) => setTimeout(resolve, 60));
     await h.settle();
-    await h.exportNow();
     const after = await Promise.all(batch.Records.map(async (r) => (await recordOf(r.body))?.revision));
+    await h.exportNow();
 
     expect(first).toEqual({ batchItemFailures: [] });
     expect(after).toEqual(revisions);
@@ -223,39 +223,56 @@ describe("fault injection: nothing lost, nothing duplicated", () => {
     expect((await h.record("export-crash/img-0.png"))?.export.state).toBe("exported");
   });
 
-  it("exports a record once when an event rewrites it unchanged while the exporter writes its file", async () => {
-    h.bridgePaused = true;
-    await h.put("rewrite/a.png", mediaBytes("image.png"));
-    await h.put("rewrite/a.png.metadata.json", JSON.stringify({ camera: "left" }));
-    await h.flushBridge();
-    h.bridgePaused = false;
-    const [data, sidecar] = h.held.splice(0);
-    await h.ingestQueue.send(data ?? "");
-    await h.settle();
-    const exports = h.deps.pipeline.exports;
-    // The sidecar's own event arrives while the file is written: the record is rewritten, same entry.
-    h.deps.pipeline.exports = {
-      ...exports,
-      async putImport(name, body) {
+  it.each(["claims it", "writes its file"] as const)(
+    "exports a record once when an event rewrites it unchanged while the exporter %s",
+    async (moment) => {
+      const prefix = moment === "claims it" ? "rewrite-claim" : "rewrite-file";
+      h.bridgePaused = true;
+      await h.put(`${prefix}/a.png`, mediaBytes("image.png"));
+      await h.put(`${prefix}/a.png.metadata.json`, JSON.stringify({ camera: "left" }));
+      await h.flushBridge();
+      h.bridgePaused = false;
+      const [data, sidecar] = h.held.splice(0);
+      await h.ingestQueue.send(data ?? "");
+      await h.settle();
+      // The sidecar's own event arrives mid-export: the record is rewritten with the same entry.
+      let sent = false;
+      const rewrite = async () => {
+        if (sent) return;
+        sent = true;
         await h.ingestQueue.send(sidecar ?? "");
         await h.settle();
-        return exports.putImport(name, body);
-      },
-    };
-    const before = await h.record("rewrite/a.png");
-    const first = await h.exportNow().finally(() => {
-      h.deps.pipeline.exports = exports;
-    });
-    const second = await h.exportNow();
-    const after = await h.record("rewrite/a.png");
+      };
+      const { exports, records } = h.deps.pipeline;
+      h.deps.pipeline.exports = {
+        ...exports,
+        putImport: async (name, body) => {
+          if (moment === "writes its file") await rewrite();
+          return exports.putImport(name, body);
+        },
+      };
+      const claimExport = records.claimExport.bind(records);
+      records.claimExport = async (...args) => {
+        if (moment === "claims it") await rewrite();
+        return claimExport(...args);
+      };
+      const before = await h.record(`${prefix}/a.png`);
+      const first = await h.exportNow().finally(() => {
+        h.deps.pipeline.exports = exports;
+        records.claimExport = claimExport;
+      });
+      const second = await h.exportNow();
+      const after = await h.record(`${prefix}/a.png`);
 
-    expect(after?.revision).toBeGreaterThan(before?.revision ?? Number.POSITIVE_INFINITY);
-    expect(after?.clientMetadata).toEqual({ camera: "left" });
-    expect(first.changedMeanwhile).toBe(0);
-    expect(second.files).toEqual([]);
-    expect(after?.export.state).toBe("exported");
-    expect((await h.exportedEntries()).filter((e) => e.title === "rewrite/a.png")).toHaveLength(1);
-  });
+      expect(sent).toBe(true);
+      expect(after?.revision).toBeGreaterThan((before?.revision ?? Number.POSITIVE_INFINITY) + 2);
+      expect(after?.clientMetadata).toEqual({ camera: "left" });
+      expect(first.changedMeanwhile).toBe(0);
+      expect(second.files).toEqual([]);
+      expect(after?.export.state).toBe("exported");
+      expect((await h.exportedEntries()).filter((e) => e.title === `${prefix}/a.png`)).toHaveLength(1);
+    },
+  );
 
   it("exports each record once when the exporter crashes after claiming records but before writing the file", async () => {
     await upload("claim-crash");

@@ -44,16 +44,17 @@ describe("the event pipeline against s3rver and dynalite", () => {
     await h.put("dup/a.png", mediaBytes("image.png"));
     await h.settle();
     const body = h.bodies.at(-1) ?? "";
-    const revision = (await h.record("dup/a.png"))?.revision;
+    await h.exportNow();
+    const exported = await h.record("dup/a.png");
 
     for (let i = 0; i < 3; i += 1) {
-      await h.exportNow();
       await h.ingestQueue.send(body);
       await h.settle();
+      await h.exportNow();
     }
-    await h.exportNow();
 
-    expect((await h.record("dup/a.png"))?.revision).toBe(revision);
+    expect(exported?.export.state).toBe("exported");
+    expect((await h.record("dup/a.png"))?.revision).toBe(exported?.revision);
     expect(titles(await h.exportedEntries()).filter((t) => t === "dup/a.png")).toHaveLength(1);
   });
 

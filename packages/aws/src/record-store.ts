@@ -125,15 +125,20 @@ export function createRecordStore(options: RecordStoreOptions): DynamoRecordStor
     async claimExport(bucket, key, revision, file) {
       const pk = recordPk(bucket, key);
       try {
-        // Still pending (the index entry stays), so a crash before the file is written loses nothing.
+        // Still pending (the index entry stays), so a crash before the file is written loses nothing;
+        // the revision moves so that a writer holding the older one re-reads the claim.
         await doc.send(
           new UpdateCommand({
             TableName: tableName,
             Key: { pk },
-            UpdateExpression: "SET #export = :export",
+            UpdateExpression: "SET #export = :export, #revision = :next",
             ConditionExpression: "#revision = :revision",
             ExpressionAttributeNames: { "#export": "export", "#revision": "revision" },
-            ExpressionAttributeValues: { ":export": { state: "pending", file }, ":revision": revision },
+            ExpressionAttributeValues: {
+              ":export": { state: "pending", file },
+              ":revision": revision,
+              ":next": revision + 1,
+            },
           }),
         );
         return true;
@@ -146,15 +151,20 @@ export function createRecordStore(options: RecordStoreOptions): DynamoRecordStor
     async markExported(bucket, key, revision, file, at) {
       const pk = recordPk(bucket, key);
       try {
-        // Not a content change: the revision stays, so a writer holding it can still write.
+        // The revision moves too: a writer that read the record before it was marked must read it
+        // again, or its write would put back the pending state it read and export the entry twice.
         await doc.send(
           new UpdateCommand({
             TableName: tableName,
             Key: { pk },
-            UpdateExpression: "SET #export = :export REMOVE pendingPk, pendingSk",
+            UpdateExpression: "SET #export = :export, #revision = :next REMOVE pendingPk, pendingSk",
             ConditionExpression: "#revision = :revision",
             ExpressionAttributeNames: { "#export": "export", "#revision": "revision" },
-            ExpressionAttributeValues: { ":export": { state: "exported", file, at }, ":revision": revision },
+            ExpressionAttributeValues: {
+              ":export": { state: "exported", file, at },
+              ":revision": revision,
+              ":next": revision + 1,
+            },
           }),
         );
         return true;

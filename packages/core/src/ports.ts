@@ -63,10 +63,10 @@ export interface RecordStore {
   listPending(changedBefore: string, limit: number): Promise<StoredRecord[]>;
   /**
    * Claims a pending record for the import file `file` about to be written, if its revision is still
-   * `revision` (it stays pending, with `export.file` set); answers whether it did.
+   * `revision` (it stays pending, with `export.file` set, at `revision + 1`); answers whether it did.
    */
   claimExport(bucket: string, key: string, revision: number, file: string): Promise<boolean>;
-  /** Marks a record exported if its revision is still `revision`; answers whether it did. */
+  /** Marks a record exported (at `revision + 1`) if its revision is still `revision`; answers whether it did. */
   markExported(bucket: string, key: string, revision: number, file: string, at: string): Promise<boolean>;
   /**
    * One page of the table: the keys of live (not deleted) records of `bucket` under `prefix`; a page

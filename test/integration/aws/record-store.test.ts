@@ -205,7 +205,7 @@ describe("createRecordStore", () => {
       file: "imports/x.json",
       at: "2024-05-01T11:00:00.000Z",
     });
-    expect(exported?.revision).toBe(1);
+    expect(exported?.revision).toBe(2);
   });
 
   it("drops a record from byStatus when it becomes ready", async () => {

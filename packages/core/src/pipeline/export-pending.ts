@@ -29,7 +29,7 @@ export interface ExportResult {
 }
 
 const BATCH = 5_000;
-const MARK_ATTEMPTS = 3;
+const STEP_ATTEMPTS = 3;
 
 /**
  * The outbox exporter (design.md "Data flow" step 7): under a lease, takes pending records that
@@ -54,8 +54,14 @@ export async function exportPending(deps: PipelineDeps, window: ExportWindow): P
       const claimed: StoredRecord[] = [];
       for (const recordKey of keys) {
         const record = byKey.get(recordKey);
-        if (record && (await deps.records.claimExport(record.bucket, record.key, record.revision, key)))
-          claimed.push(record);
+        const claim = (r: StoredRecord) => deps.records.claimExport(r.bucket, r.key, r.revision, key);
+        const current = record ? await whileSameEntry(deps, record, claim) : null;
+        if (current)
+          claimed.push({
+            ...current,
+            revision: current.revision + 1,
+            export: { state: "pending", file: key },
+          });
       }
       await deps.exports.putImport(name, serializeImportFile(file, "compact"));
       result.files.push({ key, entries: keys.length });
@@ -98,11 +104,7 @@ async function finishClaims(
   return unclaimed;
 }
 
-/**
- * Marks records exported in `file`, counting those that changed since they were read. A record
- * rewritten meanwhile with the same entry (a redelivered event, its sidecar's event after the data's
- * own read the sidecar) is in the file as it is now: it is marked at its new revision, not sent again.
- */
+/** Marks records exported in `file`, counting those that changed since they were claimed. */
 async function markAll(
   deps: PipelineDeps,
   records: readonly StoredRecord[],
@@ -111,19 +113,32 @@ async function markAll(
   result: ExportResult,
 ): Promise<void> {
   for (const record of records) {
-    const entry = stableStringify(record.importEntry);
-    let current: StoredRecord | null = record;
-    let marked = false;
-    for (let attempt = 0; attempt < MARK_ATTEMPTS && current !== null && !marked; attempt += 1) {
-      marked = await deps.records.markExported(current.bucket, current.key, current.revision, file, now);
-      if (marked) break;
-      current = await deps.records.get(record.bucket, record.key);
-      const same = current?.export.state === "pending" && stableStringify(current.importEntry) === entry;
-      if (!same) current = null;
-    }
-    if (marked) result.exported += 1;
+    const mark = (r: StoredRecord) => deps.records.markExported(r.bucket, r.key, r.revision, file, now);
+    if (await whileSameEntry(deps, record, mark)) result.exported += 1;
     else result.changedMeanwhile += 1;
   }
+}
+
+/**
+ * Runs a revision-conditional step (claim, mark) on a record, and when it loses to a write that left
+ * the entry as it was (a redelivered event, a sidecar's event after the data's own read the sidecar),
+ * runs it again on the record as it is now: the file holds that entry, so it must not be sent again.
+ * Answers the record the step succeeded on, or null when the entry changed (it is exported next run).
+ */
+async function whileSameEntry(
+  deps: PipelineDeps,
+  record: StoredRecord,
+  step: (current: StoredRecord) => Promise<boolean>,
+): Promise<StoredRecord | null> {
+  const entry = stableStringify(record.importEntry);
+  let current: StoredRecord | null = record;
+  for (let attempt = 0; attempt < STEP_ATTEMPTS && current !== null; attempt += 1) {
+    if (await step(current)) return current;
+    current = await deps.records.get(record.bucket, record.key);
+    const same = current?.export.state === "pending" && stableStringify(current.importEntry) === entry;
+    if (!same) current = null;
+  }
+  return null;
 }
 
 /** Writes back a record that the build found invalid (entry too large); a lost race leaves it to the next run. */
