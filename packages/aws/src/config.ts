@@ -9,6 +9,7 @@ import {
   parseSidecarSuffixes,
 } from "@sluice/core";
 import { z } from "zod";
+import { type EncordConfig, parseEncordConfig } from "./encord-config";
 
 /** Sluice's settings, parsed once at cold start and read nowhere else. */
 export interface Config {
@@ -35,6 +36,8 @@ export interface Config {
   eventBusName: string | null;
   /** Where outbound events are POSTed (`WEBHOOK_URL`, the local stack); null: no webhook. */
   webhookUrl: string | null;
+  /** Delivery to Encord; null (off) until configured. */
+  encord: EncordConfig | null;
 }
 
 /** One bad setting: the environment key and what is wrong with it. */
@@ -125,13 +128,15 @@ export function parseConfig(env: Readonly<Record<string, string | undefined>>): 
     Object.entries(env).filter(([, value]) => value !== undefined && value !== ""),
   );
   const parsed = EnvSchema.safeParse(present);
-  if (!parsed.success) {
-    throw new ConfigError(
-      parsed.error.issues.map((issue) => ({
-        key: String(issue.path[0] ?? "(environment)"),
-        message: issue.message,
-      })),
-    );
+  const delivery = parseEncordConfig(present);
+  if (!parsed.success || delivery.problems.length > 0) {
+    const schemaProblems = parsed.success
+      ? []
+      : parsed.error.issues.map((issue) => ({
+          key: String(issue.path[0] ?? "(environment)"),
+          message: issue.message,
+        }));
+    throw new ConfigError([...schemaProblems, ...delivery.problems]);
   }
   const e = parsed.data;
   return {
@@ -152,6 +157,7 @@ export function parseConfig(env: Readonly<Record<string, string | undefined>>): 
     apiToken: e.API_TOKEN ?? null,
     eventBusName: e.EVENT_BUS_NAME ?? null,
     webhookUrl: e.WEBHOOK_URL ?? null,
+    encord: delivery.encord,
   };
 }
 

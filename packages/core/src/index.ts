@@ -4,6 +4,7 @@ export * from "./caching-byte-source";
 export * from "./classify-key";
 export * from "./data-type";
 export * from "./derive-record";
+export * from "./encord-folders";
 export * from "./encord-namespace";
 export * from "./errors";
 export * from "./groups/assemble-group";

@@ -42,6 +42,7 @@ describe("parseConfig", () => {
       apiToken: null,
       eventBusName: null,
       webhookUrl: null,
+      encord: null,
     });
   });
 
@@ -159,5 +160,64 @@ describe("objectUrlOf", () => {
     const config = parseConfig({ ...MINIMAL, OBJECT_URL_BASE: "https://cdn.example.com/media/" });
 
     expect(objectUrlOf(config, "videos/a b.mp4")).toBe("https://cdn.example.com/media/videos/a%20b.mp4");
+  });
+});
+
+describe("parseConfig: delivery to Encord", () => {
+  const base = {
+    DATA_BUCKET: "ingest",
+    EXPORTS_BUCKET: "sluice-exports",
+    TABLE_NAME: "t",
+    AWS_REGION: "eu-west-1",
+  };
+  const FOLDER = "00000000-0000-4000-8000-00000000000f";
+  const INTEGRATION = "00000000-0000-4000-8000-0000000000aa";
+
+  it("turns delivery on with the EU domain when a folder, the integration and a key file are set", () => {
+    const config = parseConfig({
+      ...base,
+      ENCORD_FOLDER: FOLDER,
+      ENCORD_FOLDERS: `cams/=00000000-0000-4000-8000-0000000000c1`,
+      ENCORD_INTEGRATION: INTEGRATION,
+      ENCORD_SSH_KEY_FILE: "/run/secrets/encord",
+    });
+
+    expect(config.encord).toEqual({
+      domain: "https://api.encord.com",
+      folder: FOLDER,
+      routes: [{ prefix: "cams/", folder: "00000000-0000-4000-8000-0000000000c1" }],
+      integration: INTEGRATION,
+      key: { file: "/run/secrets/encord" },
+    });
+  });
+
+  it("keeps only the origin of ENCORD_DOMAIN, so a fake server or the US domain can be used", () => {
+    const config = parseConfig({
+      ...base,
+      ENCORD_DOMAIN: "http://127.0.0.1:4010/ignored/path",
+      ENCORD_FOLDER: FOLDER,
+      ENCORD_INTEGRATION: INTEGRATION,
+      ENCORD_SSH_KEY: "-----BEGIN OPENSSH PRIVATE KEY-----secret",
+    });
+
+    expect(config.encord?.domain).toBe("http://127.0.0.1:4010");
+    expect(config.encord?.key).toEqual({ content: "-----BEGIN OPENSSH PRIVATE KEY-----secret" });
+  });
+
+  it("names what is missing, and never the key, when delivery is half configured", () => {
+    const half = () => parseConfig({ ...base, ENCORD_SSH_KEY: "secret-key-material", ENCORD_FOLDER: "nope" });
+
+    expect(half).toThrow(ConfigError);
+    const message = (() => {
+      try {
+        half();
+        return "";
+      } catch (error) {
+        return error instanceof Error ? error.message : "";
+      }
+    })();
+    expect(message).toContain("ENCORD_FOLDER: must be a UUID");
+    expect(message).toContain("ENCORD_INTEGRATION: is required to deliver to Encord");
+    expect(message).not.toContain("secret-key-material");
   });
 });

@@ -1,0 +1,83 @@
+import { type FolderRoute, parseEncordFolders } from "@sluice/core";
+import { z } from "zod";
+
+/** Delivery to Encord (design.md "Delivery to Encord"); null in Config while it is off. */
+export interface EncordConfig {
+  /** Scheme, host and port of Encord's API: `https://api.encord.com` unless `ENCORD_DOMAIN` says otherwise. */
+  domain: string;
+  /** The folder for keys no route takes (`ENCORD_FOLDER`); null: those keys are not delivered. */
+  folder: string | null;
+  routes: FolderRoute[];
+  /** The cloud integration Encord reads the bucket through (`ENCORD_INTEGRATION`). */
+  integration: string;
+  /** Where the private key is: a file (`ENCORD_SSH_KEY_FILE`, locally) or the content (`ENCORD_SSH_KEY`, a secret in AWS). */
+  key: { file: string } | { content: string };
+}
+
+/** The EU/global domain, the SDK's default. */
+export const ENCORD_DEFAULT_DOMAIN = "https://api.encord.com";
+
+const KEYS = [
+  "ENCORD_FOLDER",
+  "ENCORD_FOLDERS",
+  "ENCORD_INTEGRATION",
+  "ENCORD_SSH_KEY_FILE",
+  "ENCORD_SSH_KEY",
+];
+
+/**
+ * Reads the Encord settings: off (null) when none is set, on when a folder, the integration and a key
+ * are; anything in between is a problem naming what is missing, so that a half-configured delivery
+ * never silently does nothing. The key's content is never echoed in a problem.
+ */
+export function parseEncordConfig(env: Readonly<Record<string, string | undefined>>): {
+  encord: EncordConfig | null;
+  problems: { key: string; message: string }[];
+} {
+  const problems: { key: string; message: string }[] = [];
+  if (!KEYS.some((key) => env[key] !== undefined)) return { encord: null, problems };
+  const domain = parseDomain(env.ENCORD_DOMAIN, problems);
+  const uuid = (key: string) => {
+    const value = env[key];
+    if (value === undefined) return null;
+    if (z.uuid().safeParse(value).success) return value.toLowerCase();
+    problems.push({ key, message: "must be a UUID" });
+    return null;
+  };
+  const folder = uuid("ENCORD_FOLDER");
+  const integration = uuid("ENCORD_INTEGRATION");
+  let routes: FolderRoute[] = [];
+  if (env.ENCORD_FOLDERS !== undefined) {
+    const parsed = parseEncordFolders(env.ENCORD_FOLDERS);
+    if (parsed.ok) routes = parsed.routes;
+    else for (const error of parsed.errors) problems.push({ key: "ENCORD_FOLDERS", message: error.message });
+  }
+  if (env.ENCORD_FOLDER === undefined && env.ENCORD_FOLDERS === undefined)
+    problems.push({ key: "ENCORD_FOLDER", message: "is required to deliver to Encord (or ENCORD_FOLDERS)" });
+  if (env.ENCORD_INTEGRATION === undefined)
+    problems.push({ key: "ENCORD_INTEGRATION", message: "is required to deliver to Encord" });
+  const key = env.ENCORD_SSH_KEY_FILE
+    ? { file: env.ENCORD_SSH_KEY_FILE }
+    : env.ENCORD_SSH_KEY
+      ? { content: env.ENCORD_SSH_KEY }
+      : null;
+  if (key === null)
+    problems.push({
+      key: "ENCORD_SSH_KEY_FILE",
+      message: "is required to deliver to Encord (or ENCORD_SSH_KEY)",
+    });
+  if (problems.length > 0 || integration === null || key === null) return { encord: null, problems };
+  return { encord: { domain, folder, routes, integration, key }, problems };
+}
+
+function parseDomain(raw: string | undefined, problems: { key: string; message: string }[]): string {
+  if (raw === undefined) return ENCORD_DEFAULT_DOMAIN;
+  try {
+    const url = new URL(raw);
+    if (url.protocol === "https:" || url.protocol === "http:") return url.origin;
+  } catch {
+    // Reported below.
+  }
+  problems.push({ key: "ENCORD_DOMAIN", message: "must be an http(s) URL" });
+  return ENCORD_DEFAULT_DOMAIN;
+}
