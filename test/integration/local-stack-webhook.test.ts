@@ -1,6 +1,4 @@
-import { once } from "node:events";
 import { mkdtemp, rm } from "node:fs/promises";
-import { createServer, type Server } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { setTimeout as delay } from "node:timers/promises";
@@ -8,46 +6,25 @@ import { PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import { afterEach, describe, expect, it } from "vitest";
 import { type LocalStack, startLocalStack } from "../../packages/cli/src/local-stack";
 import { mediaBytes } from "../helpers/media";
-
-interface Posted {
-  "detail-type": string;
-  detail: Record<string, unknown>;
-}
+import { startWebhookServer } from "../helpers/webhook-server";
 
 let dataDir: string | undefined;
 let stack: LocalStack | undefined;
-let server: Server | undefined;
+let hook: Awaited<ReturnType<typeof startWebhookServer>> | undefined;
 
 afterEach(async () => {
   await stack?.stop();
-  server?.closeAllConnections();
-  server?.close();
+  hook?.stop();
   if (dataDir) await rm(dataDir, { recursive: true, force: true });
 });
-
-async function startHook(): Promise<{ url: string; posted: Posted[] }> {
-  const posted: Posted[] = [];
-  server = createServer((request, response) => {
-    const chunks: Buffer[] = [];
-    request.on("data", (chunk: Buffer) => chunks.push(chunk));
-    request.on("end", () => {
-      posted.push(JSON.parse(Buffer.concat(chunks).toString("utf8")));
-      response.end();
-    });
-  });
-  server.listen(0, "127.0.0.1");
-  await once(server, "listening");
-  const address = server.address();
-  if (typeof address !== "object" || address === null) throw new Error("webhook server has no port");
-  return { url: `http://127.0.0.1:${address.port}/hook`, posted };
-}
 
 describe("startLocalStack with WEBHOOK_URL", () => {
   it("posts ingest.completed to the webhook when an image is uploaded", async () => {
     // Prepare
-    const hook = await startHook();
+    hook = await startWebhookServer();
+    const { url, posted } = hook;
     dataDir = await mkdtemp(join(tmpdir(), "sluice-webhook-"));
-    const env = { DATA_DIR: dataDir, PORT: "0", S3_PORT: "0", DYNAMODB_PORT: "0", WEBHOOK_URL: hook.url };
+    const env = { DATA_DIR: dataDir, PORT: "0", S3_PORT: "0", DYNAMODB_PORT: "0", WEBHOOK_URL: url };
     stack = await startLocalStack(env, { onError: () => undefined });
     const client = new S3Client({
       endpoint: stack.s3Url,
@@ -63,7 +40,7 @@ describe("startLocalStack with WEBHOOK_URL", () => {
     );
     client.destroy();
     const completed = () =>
-      hook.posted.filter((p) => p["detail-type"] === "ingest.completed" && p.detail.key === "hook/a.png");
+      posted.filter((p) => p["detail-type"] === "ingest.completed" && p.detail.key === "hook/a.png");
     for (let waited = 0; completed().length === 0 && waited < 10_000; waited += 50) await delay(50);
 
     // Assert

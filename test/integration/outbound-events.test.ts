@@ -1,45 +1,26 @@
-import { once } from "node:events";
 import { readFileSync } from "node:fs";
-import { createServer, type Server } from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { mediaBytes } from "../helpers/media";
 import { type PipelineHarness, startPipeline } from "../helpers/pipeline-harness";
 import { probeMediaPath } from "../helpers/probe-truth";
-
-interface Posted {
-  "detail-type": string;
-  detail: Record<string, unknown>;
-}
+import { type PostedEvent, startWebhookServer } from "../helpers/webhook-server";
 
 let h: PipelineHarness;
-let server: Server;
-const posted: Posted[] = [];
+let hook: Awaited<ReturnType<typeof startWebhookServer>> | undefined;
 
 beforeAll(async () => {
-  server = createServer((request, response) => {
-    const chunks: Buffer[] = [];
-    request.on("data", (chunk: Buffer) => chunks.push(chunk));
-    request.on("end", () => {
-      posted.push(JSON.parse(Buffer.concat(chunks).toString("utf8")));
-      response.end();
-    });
-  });
-  server.listen(0, "127.0.0.1");
-  await once(server, "listening");
-  const address = server.address();
-  if (typeof address !== "object" || address === null) throw new Error("webhook server has no port");
-  h = await startPipeline({ WEBHOOK_URL: `http://127.0.0.1:${address.port}/events` });
+  hook = await startWebhookServer("/events");
+  h = await startPipeline({ WEBHOOK_URL: hook.url });
 });
 
 afterAll(async () => {
   await h?.stop();
-  server?.closeAllConnections();
-  server?.close();
+  hook?.stop();
 });
 
 /** The posted events of one type about one key. */
-function about(type: string, key: string): Posted[] {
-  return posted.filter((p) => p["detail-type"] === type && p.detail.key === key);
+function about(type: string, key: string): PostedEvent[] {
+  return (hook?.posted ?? []).filter((p) => p["detail-type"] === type && p.detail.key === key);
 }
 
 describe("outbound events through the pipeline to a webhook", () => {
@@ -82,7 +63,7 @@ describe("outbound events through the pipeline to a webhook", () => {
     ]);
     expect(about("ingest.completed", "events/corrupt.mp4")).toEqual([]);
 
-    const written = posted.filter((p) => p["detail-type"] === "export.written");
+    const written = (hook?.posted ?? []).filter((p) => p["detail-type"] === "export.written");
     expect(exported.files.map((f) => f.key)).toHaveLength(1);
     expect(written.map((p) => p.detail)).toEqual([
       {
@@ -94,7 +75,7 @@ describe("outbound events through the pipeline to a webhook", () => {
     ]);
 
     // Each record revision (and each file) is announced once: ids never repeat.
-    const ids = posted.map((p) => p.detail.id);
+    const ids = (hook?.posted ?? []).map((p) => p.detail.id);
     expect(new Set(ids).size).toBe(ids.length);
   });
 });

@@ -64,6 +64,26 @@ export function createRecordStore(options: RecordStoreOptions): DynamoRecordStor
     }
   }
 
+  /** Sets a record's export state at `revision + 1` if its revision is still `revision`; answers whether it did. */
+  async function setExportState(pk: string, revision: number, state: StoredRecord["export"], extra: string) {
+    try {
+      await doc.send(
+        new UpdateCommand({
+          TableName: tableName,
+          Key: { pk },
+          UpdateExpression: `SET #export = :export, #revision = :next${extra}`,
+          ConditionExpression: "#revision = :revision",
+          ExpressionAttributeNames: { "#export": "export", "#revision": "revision" },
+          ExpressionAttributeValues: { ":export": state, ":revision": revision, ":next": revision + 1 },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionFailed(error)) return false;
+      throw toDynamoError(error, `UpdateItem ${pk}`);
+    }
+  }
+
   return {
     async get(bucket, key) {
       const raw = await readItem(recordPk(bucket, key));
@@ -122,56 +142,16 @@ export function createRecordStore(options: RecordStoreOptions): DynamoRecordStor
       return records.filter((record) => record.export.state === "pending");
     },
 
+    // Claim and mark move the revision: a writer that read the record before them must read it again,
+    // or its write would put back the pending state it read and the entry would be exported twice.
     async claimExport(bucket, key, revision, file) {
-      const pk = recordPk(bucket, key);
-      try {
-        // Still pending (the index entry stays), so a crash before the file is written loses nothing;
-        // the revision moves so that a writer holding the older one re-reads the claim.
-        await doc.send(
-          new UpdateCommand({
-            TableName: tableName,
-            Key: { pk },
-            UpdateExpression: "SET #export = :export, #revision = :next",
-            ConditionExpression: "#revision = :revision",
-            ExpressionAttributeNames: { "#export": "export", "#revision": "revision" },
-            ExpressionAttributeValues: {
-              ":export": { state: "pending", file },
-              ":revision": revision,
-              ":next": revision + 1,
-            },
-          }),
-        );
-        return true;
-      } catch (error) {
-        if (isConditionFailed(error)) return false;
-        throw toDynamoError(error, `UpdateItem ${pk}`);
-      }
+      // Still pending (the index entry stays), so a crash before the file is written loses nothing.
+      return setExportState(recordPk(bucket, key), revision, { state: "pending", file }, "");
     },
 
     async markExported(bucket, key, revision, file, at) {
-      const pk = recordPk(bucket, key);
-      try {
-        // The revision moves too: a writer that read the record before it was marked must read it
-        // again, or its write would put back the pending state it read and export the entry twice.
-        await doc.send(
-          new UpdateCommand({
-            TableName: tableName,
-            Key: { pk },
-            UpdateExpression: "SET #export = :export, #revision = :next REMOVE pendingPk, pendingSk",
-            ConditionExpression: "#revision = :revision",
-            ExpressionAttributeNames: { "#export": "export", "#revision": "revision" },
-            ExpressionAttributeValues: {
-              ":export": { state: "exported", file, at },
-              ":revision": revision,
-              ":next": revision + 1,
-            },
-          }),
-        );
-        return true;
-      } catch (error) {
-        if (isConditionFailed(error)) return false;
-        throw toDynamoError(error, `UpdateItem ${pk}`);
-      }
+      const exported = { state: "exported" as const, file, at };
+      return setExportState(recordPk(bucket, key), revision, exported, " REMOVE pendingPk, pendingSk");
     },
 
     ...createLeases(doc, tableName),
