@@ -1,9 +1,10 @@
 import { type FolderRoute, parseEncordFolders } from "@sluice/core";
 import { z } from "zod";
+import { ENCORD_EU_ORIGIN, resolveEncordOrigin } from "./encord/encord-origin";
 
 /** Delivery to Encord (design.md "Delivery to Encord"); null in Config while it is off. */
 export interface EncordConfig {
-  /** Scheme, host and port of Encord's API: `https://api.encord.com` unless `ENCORD_DOMAIN` says otherwise. */
+  /** Scheme, host and port of Encord's API: `https://api.encord.com` unless `ENCORD_DOMAIN` says `us` or a URL. */
   domain: string;
   /** The folder for keys no route takes (`ENCORD_FOLDER`); null: those keys are not delivered. */
   folder: string | null;
@@ -13,9 +14,6 @@ export interface EncordConfig {
   /** Where the private key is: a file (`ENCORD_SSH_KEY_FILE`, locally) or the content (`ENCORD_SSH_KEY`, a secret in AWS). */
   key: { file: string } | { content: string };
 }
-
-/** The EU/global domain, the SDK's default. */
-export const ENCORD_DEFAULT_DOMAIN = "https://api.encord.com";
 
 const KEYS = [
   "ENCORD_FOLDER",
@@ -71,13 +69,10 @@ export function parseEncordConfig(env: Readonly<Record<string, string | undefine
 }
 
 function parseDomain(raw: string | undefined, problems: { key: string; message: string }[]): string {
-  if (raw === undefined) return ENCORD_DEFAULT_DOMAIN;
   try {
-    const url = new URL(raw);
-    if (url.protocol === "https:" || url.protocol === "http:") return url.origin;
+    return resolveEncordOrigin(raw);
   } catch {
-    // Reported below.
+    problems.push({ key: "ENCORD_DOMAIN", message: 'must be "eu", "us" or an http(s) URL' });
+    return ENCORD_EU_ORIGIN;
   }
-  problems.push({ key: "ENCORD_DOMAIN", message: "must be an http(s) URL" });
-  return ENCORD_DEFAULT_DOMAIN;
 }

@@ -1,4 +1,5 @@
 export * from "./config";
+export * from "./encord";
 export * from "./encord-config";
 export * from "./event-parser";
 export * from "./eventbridge-publisher";
