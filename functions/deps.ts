@@ -7,17 +7,21 @@ import { SQSClient } from "@aws-sdk/client-sqs";
 import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import {
   type Config,
+  createDeliveryStore,
+  createEncordJobs,
   createJobStore,
   createRecordStore,
   createS3ExportStore,
   createS3ObjectStore,
   createSqsDeadLetters,
   createSqsWorkQueue,
+  encordClientFor,
   objectUrlOf,
   parseConfig,
 } from "@sluice/aws";
 import type {
   DeadLetters,
+  EncordJobs,
   JobStore,
   MetadataSchema,
   PipelineDeps,
@@ -53,6 +57,8 @@ export interface Deps {
   schemaStore: { get(): Promise<MetadataSchema | null>; put(schema: MetadataSchema): Promise<void> };
   /** Reimport jobs and their progress, in the records table. */
   jobs: JobStore;
+  /** Encord's upload jobs when delivery is on (design.md "Delivery to Encord"); null while it is off. */
+  encord: (() => Promise<EncordJobs>) | null;
   /** Outbound events collected from derivations; handlers flush them after each batch or run. */
   events: OutboundEvents;
   /** The dead letters of the ingest and work queues, where their URLs are configured (the local stack sets its own). */
@@ -107,7 +113,22 @@ export function createDeps(
     put: (schema: MetadataSchema) => records.putSchema(schema),
   };
   const jobs = createJobStore(doc, config.tableName);
-  return { config, pipeline, logger, metrics, s3: clients.s3, schemaStore, jobs, events };
+  const delivery = config.encord;
+  if (delivery) {
+    pipeline.settings.delivery = { routes: delivery.routes, folder: delivery.folder };
+    pipeline.deliveries = createDeliveryStore(doc, config.tableName);
+  }
+  // The key is read on first use, not at cold start, and only by what delivers.
+  let encordJobs: Promise<EncordJobs> | undefined;
+  const encord = delivery
+    ? () => {
+        encordJobs ??= encordClientFor(delivery).then((client) =>
+          createEncordJobs(client, delivery.integration),
+        );
+        return encordJobs;
+      }
+    : null;
+  return { config, pipeline, logger, metrics, s3: clients.s3, schemaStore, jobs, events, encord };
 }
 
 /** A schema change reaches every process within this time; until then each derivation reuses the schema read. */

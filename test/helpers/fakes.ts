@@ -137,6 +137,12 @@ export function createMemoryRecordStore() {
       async lowerFlag(name) {
         flags.delete(name);
       },
+      async setEncord(bucket, key, encord) {
+        const item = items.get(`${bucket}#${key}`);
+        if (!item) return;
+        item.encord = encord;
+        item.revision += 1;
+      },
       async getSchema() {
         return schema;
       },
@@ -178,6 +184,11 @@ export function createMemoryExportStore() {
       return key;
     },
     importKey: (name) => `imports/${name}.json`,
+    async getImport(key) {
+      const body = files.get(key);
+      if (body === undefined) throw new NotFoundError(`no import ${key}`);
+      return body;
+    },
     async hasImport(key) {
       return files.has(key);
     },

@@ -149,6 +149,24 @@ export function createRecordStore(options: RecordStoreOptions): DynamoRecordStor
       return setExportState(recordPk(bucket, key), revision, { state: "pending", file }, "");
     },
 
+    async setEncord(bucket, key, encord) {
+      const pk = recordPk(bucket, key);
+      try {
+        await doc.send(
+          new UpdateCommand({
+            TableName: tableName,
+            Key: { pk },
+            UpdateExpression: "SET #encord = :encord ADD #revision :one",
+            ConditionExpression: "attribute_exists(pk)",
+            ExpressionAttributeNames: { "#encord": "encord", "#revision": "revision" },
+            ExpressionAttributeValues: { ":encord": encord, ":one": 1 },
+          }),
+        );
+      } catch (error) {
+        if (!isConditionFailed(error)) throw toDynamoError(error, `UpdateItem ${pk}`);
+      }
+    },
+
     async markExported(bucket, key, revision, file, at) {
       const exported = { state: "exported" as const, file, at };
       return setExportState(recordPk(bucket, key), revision, exported, " REMOVE pendingPk, pendingSk");

@@ -1,4 +1,4 @@
-import { HeadObjectCommand, PutObjectCommand, type S3Client } from "@aws-sdk/client-s3";
+import { GetObjectCommand, HeadObjectCommand, PutObjectCommand, type S3Client } from "@aws-sdk/client-s3";
 import type { ExportStore } from "@sluice/core";
 import { isNotFoundSdkError, toS3DomainError } from "./s3-errors";
 
@@ -28,6 +28,14 @@ export function createS3ExportStore({ client, bucket }: S3ExportStoreOptions): E
       return key;
     },
     importKey: importKeyFor,
+    async getImport(key) {
+      try {
+        const got = await client.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+        return (await got.Body?.transformToString("utf8")) ?? "";
+      } catch (error) {
+        throw toS3DomainError(error, { operation: "GetObject", bucket, key });
+      }
+    },
     async hasImport(key) {
       try {
         await client.send(new HeadObjectCommand({ Bucket: bucket, Key: key }));

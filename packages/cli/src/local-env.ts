@@ -26,6 +26,11 @@ const PASS_THROUGH = [
   "MAX_BYTES",
   "OBJECT_URL_BASE",
   "WEBHOOK_URL",
+  "ENCORD_DOMAIN",
+  "ENCORD_FOLDER",
+  "ENCORD_FOLDERS",
+  "ENCORD_INTEGRATION",
+  "ENCORD_SSH_KEY_FILE",
 ] as const;
 
 /** Reads the local stack's environment, with design.md's defaults; a bad port is a UsageError. */

@@ -5,6 +5,7 @@ import { createMemoryDeadLetters, createS3rverBridge, type MemoryQueue, parseCon
 import { type WorkMessage, WorkMessageSchema } from "@sluice/core";
 import { z } from "zod";
 import { createApiDeps } from "../../../functions/api";
+import { createDeliveryHandler } from "../../../functions/deliver";
 import { createDeps, type Deps } from "../../../functions/deps";
 import { createExportHandler } from "../../../functions/export";
 import { createIngestHandler } from "../../../functions/ingest";
@@ -97,6 +98,8 @@ export async function startLocalStack(
           startDrainLoop(workQueue.queue, createWorkHandler(deps), onError),
         ];
   const exporter = startExporter(createExportHandler(deps), onError);
+  // Delivery to Encord, when configured: the poller every few seconds, one long poll of at most 2 s each.
+  const poller = deps.encord ? startExporter(createDeliveryHandler(deps, 2), onError) : null;
 
   const apiUrl = `http://127.0.0.1:${api.port}`;
   const s3Url = `http://127.0.0.1:${s3.port}`;
@@ -116,6 +119,7 @@ export async function startLocalStack(
         await closeHttp(api.server);
         // The handlers read and write S3 through s3rver, so it closes only after they finish.
         await exporter.stop();
+        await poller?.stop();
         await Promise.all(loops.map((loop) => loop.stop()));
         // s3rver emits an upload's event before it answers, so after close every event is in the bridge,
         // and from there in a queue that is written below: an upload during shutdown waits for the next start.
@@ -140,7 +144,7 @@ function listen(fetch: FetchHandler, port: number) {
   });
 }
 
-/** Runs the exporter every EXPORT_EVERY_MS, never two at once. */
+/** Runs a scheduled handler (the exporter, the delivery poller) every EXPORT_EVERY_MS, never two at once. */
 function startExporter(run: (event: unknown) => Promise<unknown>, onError: (error: unknown) => void) {
   let current: Promise<unknown> = Promise.resolve();
   const timer = setInterval(() => {

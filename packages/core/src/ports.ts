@@ -1,3 +1,4 @@
+import type { Delivery, DeliveryState, UploadJobResult } from "./delivery";
 import type { Job, JobProgress, JobStatus, NewJob } from "./job";
 import type { MetadataSchema } from "./metadata-schema";
 import type { OutboundEvent } from "./outbound-events";
@@ -89,6 +90,31 @@ export interface RecordStore {
   lowerFlag(name: string): Promise<void>;
   /** The metadata schema in force, or null when none is set. */
   getSchema(): Promise<MetadataSchema | null>;
+  /**
+   * Writes where a record ended up in Encord (at `revision + 1`, so a writer holding an older read
+   * re-reads it and keeps it); a record gone meanwhile is left alone.
+   */
+  setEncord(bucket: string, key: string, encord: NonNullable<SluiceRecord["encord"]>): Promise<void>;
+}
+
+/** Deliveries of import files to Encord, in the records table. */
+export interface DeliveryStore {
+  /** Adds a queued delivery unless one exists for its file. */
+  enqueue(delivery: Delivery): Promise<void>;
+  /** Open deliveries (queued, submitting, running), oldest first. */
+  listOpen(): Promise<Delivery[]>;
+  /** The newest deliveries first, open or not, up to `limit`. */
+  listRecent(limit: number): Promise<Delivery[]>;
+  /** Writes `next` only if the stored state is still `expected`; answers whether it did. */
+  update(next: Delivery, expected: DeliveryState): Promise<boolean>;
+}
+
+/** Encord's upload jobs for one configured integration (design.md "Delivery to Encord"). */
+export interface EncordJobs {
+  /** Starts a job for an import file (its JSON text and its key as the job's file name); answers the job id. */
+  start(folder: string, importFile: string, fileName: string): Promise<string>;
+  /** One long poll of a job, at most `timeoutSeconds` long. */
+  poll(folder: string, jobId: string, timeoutSeconds: number): Promise<UploadJobResult>;
 }
 
 /** The work queue (SQS in AWS, the local driver on a laptop). */
@@ -104,6 +130,8 @@ export interface ExportStore {
   importKey(name: string): string;
   /** Whether the import file at `key` exists. */
   hasImport(key: string): Promise<boolean>;
+  /** The text of the import file at `key`. */
+  getImport(key: string): Promise<string>;
 }
 
 /** Jobs of fan-out work (reimports) with their progress, in the records table. */

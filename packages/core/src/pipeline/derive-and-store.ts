@@ -98,6 +98,8 @@ export async function deriveCurrent(
   if (derived.record === null) return derived;
   if (apiLayer) derived.record.apiLayer = apiLayer;
   else delete derived.record.apiLayer;
+  // Where Encord has it is not derived from storage: kept as the poller wrote it.
+  if (existing?.encord) derived.record.encord = existing.encord;
   derived.record.warnings.push(...(options.warnings ?? []));
   const groupKey = await membershipOf(deps, derived.record);
   if (groupKey === undefined) delete derived.record.groupKey;

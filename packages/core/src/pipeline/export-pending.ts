@@ -1,4 +1,5 @@
 import { buildImports } from "../build-imports";
+import { folderFor } from "../encord-folders";
 import { WriteConflictError } from "../errors";
 import { stableStringify } from "../json";
 import type { StoredRecord } from "../ports";
@@ -47,34 +48,69 @@ export async function exportPending(deps: PipelineDeps, window: ExportWindow): P
     const listed = await deps.records.listPending(window.settledBefore, BATCH);
     const pending = await finishClaims(deps, listed, window.now, result);
     const byKey = new Map(pending.map((r) => [r.key, r]));
-    const built = buildImports(pending, deps.settings.limits);
-    for (const { file, keys } of built.files) {
-      const name = window.newId();
-      const key = deps.exports.importKey(name);
-      const claimed: StoredRecord[] = [];
-      for (const recordKey of keys) {
-        const record = byKey.get(recordKey);
-        const claim = (r: StoredRecord) => deps.records.claimExport(r.bucket, r.key, r.revision, key);
-        const current = record ? await whileSameEntry(deps, record, claim) : null;
-        if (current)
-          claimed.push({
-            ...current,
-            revision: current.revision + 1,
-            export: { state: "pending", file: key },
-          });
-      }
-      await deps.exports.putImport(name, serializeImportFile(file, "compact"));
-      result.files.push({ key, entries: keys.length });
-      result.changedMeanwhile += keys.length - claimed.length;
-      await markAll(deps, claimed, key, window.now, result);
-    }
-    for (const record of built.records) {
-      if (record.status !== "invalid" || byKey.get(record.key)?.status === "invalid") continue;
-      result.invalid += await markInvalid(deps, record, window.now);
+    for (const [folder, records] of byFolder(deps, pending)) {
+      await exportGroup(deps, window, folder, records, byKey, result);
     }
     return result;
   } finally {
     await deps.records.releaseLease("exporter", window.owner);
+  }
+}
+
+/**
+ * Pending records by the Encord folder their key goes to (design.md "Delivery to Encord": the
+ * exporter splits files by folder); all under null while delivery is off.
+ */
+function byFolder(deps: PipelineDeps, pending: readonly StoredRecord[]): Map<string | null, StoredRecord[]> {
+  const groups = new Map<string | null, StoredRecord[]>();
+  const delivery = deps.settings.delivery;
+  for (const record of pending) {
+    // A series record is keyed by its UID; its title starts with its folder.
+    const key = record.key.startsWith("dicom:") ? record.title : record.key;
+    const folder = delivery ? folderFor(key, delivery.routes, delivery.folder) : null;
+    groups.set(folder, [...(groups.get(folder) ?? []), record]);
+  }
+  return groups;
+}
+
+/** Writes the files of one folder's records, and queues each file's delivery when there is a folder. */
+async function exportGroup(
+  deps: PipelineDeps,
+  window: ExportWindow,
+  folder: string | null,
+  pending: readonly StoredRecord[],
+  byKey: ReadonlyMap<string, StoredRecord>,
+  result: ExportResult,
+): Promise<void> {
+  const built = buildImports(pending, deps.settings.limits);
+  for (const { file, keys } of built.files) {
+    const name = window.newId();
+    const key = deps.exports.importKey(name);
+    const claimed: StoredRecord[] = [];
+    for (const recordKey of keys) {
+      const record = byKey.get(recordKey);
+      const claim = (r: StoredRecord) => deps.records.claimExport(r.bucket, r.key, r.revision, key);
+      const current = record ? await whileSameEntry(deps, record, claim) : null;
+      if (current)
+        claimed.push({
+          ...current,
+          revision: current.revision + 1,
+          export: { state: "pending", file: key },
+        });
+    }
+    await deps.exports.putImport(name, serializeImportFile(file, "compact"));
+    result.files.push({ key, entries: keys.length });
+    result.changedMeanwhile += keys.length - claimed.length;
+    await markAll(deps, claimed, key, window.now, result);
+    if (folder !== null && deps.deliveries) {
+      const at = window.now;
+      const base = { file: key, folder, keys, jobId: null, attempts: 0, counts: null, errors: [] };
+      await deps.deliveries.enqueue({ ...base, state: "queued", createdAt: at, updatedAt: at });
+    }
+  }
+  for (const record of built.records) {
+    if (record.status !== "invalid" || byKey.get(record.key)?.status === "invalid") continue;
+    result.invalid += await markInvalid(deps, record, window.now);
   }
 }
 

@@ -73,6 +73,7 @@ export async function storeGroup(
     const existing = await deps.records.get(deps.objects.bucket, key);
     const derived = await build(existing);
     if (derived === null) return "ignored";
+    if (existing?.encord) derived.encord = existing.encord;
     const sameEntry = stableStringify(existing?.importEntry ?? null) === stableStringify(derived.importEntry);
     const changedBefore = existing?.warnings.some((w) => w.code === CHANGED_AFTER_EXPORT) ?? false;
     let exportState: SluiceRecord["export"] = { state: "held" };

@@ -1,5 +1,6 @@
 import type { ReadStats } from "../caching-byte-source";
-import type { ExportStore, ObjectStore, RecordStore, WorkQueue } from "../ports";
+import type { FolderRoute } from "../encord-folders";
+import type { DeliveryStore, ExportStore, ObjectStore, RecordStore, WorkQueue } from "../ports";
 import type { ProbeSettings } from "../probes/probe-types";
 import type { SluiceRecord } from "../record";
 import type { ImportLimits } from "../split-imports";
@@ -13,6 +14,8 @@ export interface PipelineSettings {
   objectUrlOf(key: string): string;
   /** Keys per page of fan-out work. */
   pageSize: number;
+  /** Delivery to Encord: which folder a key goes to; absent while delivery is off. */
+  delivery?: { routes: readonly FolderRoute[]; folder: string | null };
 }
 
 /** The ports and clock every pipeline use case works through. */
@@ -21,6 +24,8 @@ export interface PipelineDeps {
   records: RecordStore;
   work: WorkQueue;
   exports: ExportStore;
+  /** Present when delivery to Encord is on: the exporter queues a delivery per file it writes. */
+  deliveries?: DeliveryStore;
   settings: PipelineSettings;
   /** ISO 8601 time now. */
   now(): string;

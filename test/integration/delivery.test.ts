@@ -1,0 +1,146 @@
+import { generateKeyPairSync } from "node:crypto";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createDeliveryHandler } from "../../functions/deliver";
+import { startFakeEncord } from "../../packages/cli/src/fake-encord/index";
+import { mediaBytes } from "../helpers/media";
+import { type PipelineHarness, startPipeline } from "../helpers/pipeline-harness";
+
+const FOLDER = "00000000-0000-4000-8000-0000000000f1";
+const INTEGRATION = "00000000-0000-4000-8000-0000000000a1";
+
+let h: PipelineHarness;
+let fake: Awaited<ReturnType<typeof startFakeEncord>>;
+let dir: string;
+let deliver: ReturnType<typeof createDeliveryHandler>;
+
+/** An `ssh-ed25519` public line for a raw 32-byte key, as Encord registers keys. */
+function sshLine(raw: Buffer): string {
+  const field = (bytes: Buffer) => Buffer.concat([Buffer.from([0, 0, 0, bytes.length]), bytes]);
+  return `ssh-ed25519 ${Buffer.concat([field(Buffer.from("ssh-ed25519")), field(raw)]).toString("base64")}`;
+}
+
+beforeAll(async () => {
+  const { privateKey, publicKey } = generateKeyPairSync("ed25519");
+  const raw = Buffer.from(publicKey.export({ format: "jwk" }).x ?? "", "base64url");
+  dir = await mkdtemp(join(tmpdir(), "sluice-delivery-"));
+  const keyFile = join(dir, "encord.pem");
+  await writeFile(keyFile, privateKey.export({ format: "pem", type: "pkcs8" }));
+  fake = await startFakeEncord({
+    keys: [sshLine(raw)],
+    integrations: [INTEGRATION],
+    folders: [FOLDER],
+    longPollCapSeconds: 1,
+    jobDelayMs: 20,
+  });
+  h = await startPipeline({
+    ENCORD_DOMAIN: fake.url,
+    ENCORD_FOLDER: FOLDER,
+    ENCORD_INTEGRATION: INTEGRATION,
+    ENCORD_SSH_KEY_FILE: keyFile,
+  });
+  deliver = createDeliveryHandler(h.deps, 1);
+});
+afterAll(async () => {
+  await h?.stop();
+  await fake?.stop();
+  await rm(dir, { recursive: true, force: true });
+});
+
+/** Runs the poller until no delivery is open (each run long-polls at most a second). */
+async function deliverAll(): Promise<void> {
+  for (let run = 0; run < 20; run += 1) {
+    await deliver();
+    if ((await h.deps.pipeline.deliveries?.listOpen())?.length === 0) return;
+  }
+  throw new Error("deliveries still open after 20 runs");
+}
+
+const itemsAt = (url: string) => [...fake.state.items.values()].filter((item) => item.url === url);
+
+describe("delivery to Encord through the fake server", () => {
+  it("ends an upload with its Encord item id on its record, and a unit error on the right record", async () => {
+    await h.put("d/good.png", mediaBytes("image.png"));
+    await h.put("d/bad.png", mediaBytes("image.png"));
+    await h.settle();
+    const bad = await h.record("d/bad.png");
+    await fake.inject({ unitErrors: { [bad?.objectUrl ?? ""]: "the integration cannot read this object" } });
+
+    await h.exportNow();
+    await deliverAll();
+
+    const good = await h.record("d/good.png");
+    const failed = await h.record("d/bad.png");
+    expect(good?.encord?.itemId).toMatch(/^[0-9a-f-]{36}$/);
+    expect(itemsAt(good?.objectUrl ?? "").map((item) => item.uuid)).toEqual([good?.encord?.itemId]);
+    expect(failed?.encord).toMatchObject({ error: "the integration cannot read this object" });
+    expect(failed?.encord?.itemId).toBeUndefined();
+    const [delivery] = (await h.deps.pipeline.deliveries?.listRecent(1)) ?? [];
+    expect(delivery).toMatchObject({
+      state: "done",
+      folder: FOLDER,
+      attempts: 1,
+      counts: { done: 1, error: 1 },
+    });
+  });
+
+  it("never makes a duplicate item when the poller stops between starting a job and saving its id", async () => {
+    await fake.inject({ unitErrors: {} });
+    await h.put("crash/a.png", mediaBytes("image.png"));
+    await h.settle();
+    await h.exportNow();
+    const store = h.deps.pipeline.deliveries;
+    if (!store) throw new Error("delivery is off");
+    const update = store.update.bind(store);
+    store.update = async (next, expected) => {
+      if (next.state === "running") throw new Error("stopped before the job id was saved");
+      return update(next, expected);
+    };
+    const crashed = await deliver().then(
+      () => "ran",
+      (error: Error) => error.message,
+    );
+    store.update = update;
+    const jobsAfterCrash = fake.state.jobs.size;
+
+    await deliverAll();
+
+    const url = (await h.record("crash/a.png"))?.objectUrl ?? "";
+    const [delivery] = await store.listRecent(1);
+    expect(crashed).toBe("stopped before the job id was saved");
+    expect(fake.state.jobs.size).toBe(jobsAfterCrash + 1);
+    expect(itemsAt(url)).toHaveLength(1);
+    expect(delivery).toMatchObject({ state: "done", attempts: 2 });
+  });
+
+  it("brings a metadata change to the item already in Encord", async () => {
+    const url = (await h.record("d/good.png"))?.objectUrl ?? "";
+    const before = itemsAt(url)[0]?.clientMetadata;
+
+    await h.put("d/good.png.metadata.json", JSON.stringify({ camera: "left", reviewed: true }));
+    await h.settle();
+    await h.exportNow();
+    await deliverAll();
+
+    expect(before).toEqual({});
+    expect(itemsAt(url)).toHaveLength(1);
+    expect(itemsAt(url)[0]?.clientMetadata).toEqual({ camera: "left", reviewed: true });
+  });
+
+  it("retries a poll answered 429 after the Retry-After it was given", async () => {
+    await h.put("limited/a.png", mediaBytes("image.png"));
+    await h.settle();
+    await h.exportNow();
+    await fake.inject({
+      status: { code: 429, retryAfter: 1, times: 1, route: /data-upload-jobs\/[^/?]+\?/ },
+    });
+    const started = Date.now();
+
+    await deliverAll();
+
+    expect(Date.now() - started).toBeGreaterThanOrEqual(1_000);
+    expect((await h.record("limited/a.png"))?.encord?.itemId).toMatch(/^[0-9a-f-]{36}$/);
+  });
+});
