@@ -3,7 +3,9 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createApiDeps } from "../../functions/api";
 import { createDeliveryHandler } from "../../functions/deliver";
+import { createApp } from "../../packages/api/src/index";
 import { startFakeEncord } from "../../packages/cli/src/fake-encord/index";
 import { mediaBytes } from "../helpers/media";
 import { type PipelineHarness, startPipeline } from "../helpers/pipeline-harness";
@@ -56,6 +58,15 @@ async function deliverAll(): Promise<void> {
     if ((await h.deps.pipeline.deliveries?.listOpen())?.length === 0) return;
   }
   throw new Error("deliveries still open after 20 runs");
+}
+
+const TOKEN = "test-token-0123456789";
+
+async function api(deps: PipelineHarness["deps"], path: string) {
+  const res = await createApp(createApiDeps(deps, TOKEN)).request(path, {
+    headers: { Authorization: `Bearer ${TOKEN}` },
+  });
+  return { status: res.status, body: JSON.parse(await res.text()) };
 }
 
 const itemsAt = (url: string) => [...fake.state.items.values()].filter((item) => item.url === url);
@@ -142,5 +153,24 @@ describe("delivery to Encord through the fake server", () => {
 
     expect(Date.now() - started).toBeGreaterThanOrEqual(1_000);
     expect((await h.record("limited/a.png"))?.encord?.itemId).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
+  it("lists deliveries with their job, state and unit counts, and answers 409 while delivery is off", async () => {
+    const listed = await api(h.deps, "/deliveries?limit=50");
+    const first = listed.body.deliveries.at(-1);
+    const one = await api(h.deps, `/deliveries/${first?.jobId}`);
+    const off = await api(
+      { ...h.deps, pipeline: { ...h.deps.pipeline, deliveries: undefined } },
+      "/deliveries",
+    );
+    const missing = await api(h.deps, "/deliveries/no-such-job");
+
+    expect(listed.status).toBe(200);
+    expect(listed.body.deliveries.length).toBeGreaterThanOrEqual(4);
+    expect(first).toMatchObject({ state: "done", folder: FOLDER, records: 2, counts: { done: 1, error: 1 } });
+    expect(one).toEqual({ status: 200, body: first });
+    expect(off.status).toBe(409);
+    expect(off.body.error.code).toBe("delivery-off");
+    expect(missing.status).toBe(404);
   });
 });

@@ -4,6 +4,7 @@ import { bodyLimit } from "hono/body-limit";
 import { type ApiDeps, MAX_RESPONSE_BYTES } from "./api-deps";
 import { bearerAuth, errorResponse, toErrorResponse, validationHook } from "./errors";
 import { registerDeadLetterRoutes } from "./routes/dead-letters";
+import { registerDeliveryRoutes } from "./routes/deliveries";
 import { registerImportRoutes } from "./routes/imports";
 import { registerReconcileRoutes } from "./routes/reconcile";
 import { registerRecordRoutes } from "./routes/records";
@@ -49,6 +50,7 @@ export function createApp(deps: ApiDeps): OpenAPIHono {
   registerSchemaRoutes(app, deps);
   registerReimportRoutes(app, deps);
   registerReconcileRoutes(app, deps);
+  registerDeliveryRoutes(app, deps);
   registerDeadLetterRoutes(app, deps);
   app.openAPIRegistry.registerComponent("securitySchemes", "bearer", { type: "http", scheme: "bearer" });
   app.get("/openapi.json", (c) => {
