@@ -15,6 +15,7 @@ export default $config({
     const ingest = await import("./stacks/ingest");
     await import("./stacks/export");
     await import("./stacks/reconcile");
+    await import("./stacks/deliver");
     const api = await import("./stacks/api");
     await import("./stacks/alarms");
     return {

@@ -1,3 +1,4 @@
+import { encordEnvironment } from "./encord";
 import { functionEnvironment, ingestDlq, ingestQueue, workDlq, workQueue } from "./ingest";
 import {
   apiExportsAccess,
@@ -27,6 +28,8 @@ export const api = new sst.aws.Function("Api", {
     INGEST_QUEUE_URL: ingestQueue.url,
     INGEST_DLQ_URL: ingestDlq.url,
     WORK_DLQ_URL: workDlq.url,
+    // `GET /deliveries` and schema sync, when delivery is configured.
+    ...encordEnvironment,
   },
   permissions: [
     ...readDataBucket(dataBucket, settings.kmsKeyArn),

@@ -1,3 +1,4 @@
+import { encordEnvironment } from "./encord";
 import { eventBus, eventsEnvironment, functionEnvironment } from "./ingest";
 import { putEvents, readRecordOverflow, writeImports, writeRecords } from "./permissions";
 import { exportsBucket, table } from "./storage";
@@ -13,7 +14,7 @@ export const exporter = new sst.aws.CronV2("Export", {
     runtime: "nodejs22.x",
     timeout: `${EXPORT_TIMEOUT_SECONDS} seconds`,
     memory: "512 MB",
-    environment: { ...functionEnvironment({ sendsWork: false }), ...eventsEnvironment },
+    environment: { ...functionEnvironment({ sendsWork: false }), ...eventsEnvironment, ...encordEnvironment },
     permissions: [
       ...writeRecords(table, { deleteItem: true }),
       ...readRecordOverflow(exportsBucket),

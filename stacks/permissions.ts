@@ -52,6 +52,11 @@ export function readRecordOverflow(exportsBucket: HasArn): Permission[] {
   return [{ actions: ["s3:GetObject"], resources: [$interpolate`${exportsBucket.arn}/records/*`] }];
 }
 
+/** Reading import files, to submit them to Encord. */
+export function readImports(exportsBucket: HasArn): Permission[] {
+  return [{ actions: ["s3:GetObject"], resources: [$interpolate`${exportsBucket.arn}/imports/*`] }];
+}
+
 /** Writing import files under `imports/`, and HEAD of one (GetObject) to learn whether a claimed file was written. */
 export function writeImports(exportsBucket: HasArn): Permission[] {
   return [

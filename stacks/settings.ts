@@ -10,6 +10,11 @@ export interface StackSettings {
   alarmTopicArn: string | null;
   /** When the reconcile runs (`SLUICE_RECONCILE_SCHEDULE`, an EventBridge schedule expression; daily by default). */
   reconcileSchedule: `rate(${string})` | `cron(${string})`;
+  /**
+   * Delivery to Encord (design.md "Delivery to Encord"): the `ENCORD_*` settings passed to the functions
+   * that deliver, when a folder and the integration are set; null (off) otherwise. The key is a secret.
+   */
+  encord: Record<string, string> | null;
   /** Function settings passed through as they are (design.md "User-facing conventions"); unset ones keep their defaults. */
   functionEnvironment: Record<string, string>;
 }
@@ -43,8 +48,20 @@ export function readSettings(env: Readonly<Record<string, string | undefined>>):
     kmsKeyArn: value("SLUICE_KMS_KEY_ARN"),
     alarmTopicArn: value("SLUICE_ALARM_TOPIC_ARN"),
     reconcileSchedule: scheduleOf(value("SLUICE_RECONCILE_SCHEDULE") ?? "rate(1 day)"),
+    encord: encordSettings(value),
     functionEnvironment,
   };
+}
+
+function encordSettings(value: (key: string) => string | null): Record<string, string> | null {
+  if ((value("ENCORD_FOLDER") ?? value("ENCORD_FOLDERS")) === null || value("ENCORD_INTEGRATION") === null)
+    return null;
+  const settings: Record<string, string> = {};
+  for (const key of ["ENCORD_DOMAIN", "ENCORD_FOLDER", "ENCORD_FOLDERS", "ENCORD_INTEGRATION"]) {
+    const raw = value(key);
+    if (raw !== null) settings[key] = raw;
+  }
+  return settings;
 }
 
 /** A schedule expression as EventBridge takes it; anything else stops the deploy with the setting's name. */

@@ -17,11 +17,19 @@ const STACK_SETTINGS = [
   "SLUICE_KMS_KEY_ARN",
   "SLUICE_ALARM_TOPIC_ARN",
   "SLUICE_RECONCILE_SCHEDULE",
+  "ENCORD_DOMAIN",
+  "ENCORD_FOLDER",
+  "ENCORD_FOLDERS",
+  "ENCORD_INTEGRATION",
   "SETTLE_SECONDS",
   "SIDECAR_SUFFIXES",
   "OBJECT_URL_BASE",
 ];
 
+const DELIVERY = {
+  ENCORD_FOLDER: "00000000-0000-4000-8000-0000000000f1",
+  ENCORD_INTEGRATION: "00000000-0000-4000-8000-0000000000a1",
+};
 const DATA = "<Bucket:Data.arn>";
 const EXPORTS = "<Bucket:Exports.arn>";
 const TABLE = "<Dynamo:Records.arn>";
@@ -221,6 +229,27 @@ describe("sst.config.ts run()", () => {
     expect(seconds(object(cron.function).timeout)).toBeLessThan(5 * 60);
   });
 
+  it("delivers to Encord only when a folder and the integration are set, with the key from a secret", async () => {
+    const off = (await runConfig()).recording;
+    const on = (await runConfig(DELIVERY)).recording;
+
+    const deliver = object(one(on, "sst.aws.CronV2", "Deliver").args.function);
+    const env = (fn: Record<string, unknown>) => object(fn.environment);
+    expect(all(off, "sst.aws.CronV2").map((r) => r.name)).not.toContain("Deliver");
+    expect(all(off, "sst.Secret").map((r) => r.name)).not.toContain("EncordSshKey");
+    expect(Object.keys(env(functionArgs(off, "export"))).filter((k) => k.startsWith("ENCORD_"))).toEqual([]);
+    expect(one(on, "sst.aws.CronV2", "Deliver").args.schedule).toBe("rate(1 minute)");
+    expect(deliver.handler).toBe("functions/deliver.handler");
+    for (const fn of [deliver, functionArgs(on, "export"), functionArgs(on, "api")]) {
+      expect(env(fn)).toMatchObject({
+        ENCORD_FOLDER: DELIVERY.ENCORD_FOLDER,
+        ENCORD_INTEGRATION: DELIVERY.ENCORD_INTEGRATION,
+        ENCORD_SSH_KEY: "<Secret:EncordSshKey.value>",
+      });
+    }
+    expect(Object.keys(env(functionArgs(on, "ingest"))).filter((k) => k.startsWith("ENCORD_"))).toEqual([]);
+  });
+
   it("runs a reconcile daily by default, of the key prefix the rule watches, or on the schedule given", async () => {
     const daily = one((await runConfig()).recording, "sst.aws.CronV2", "Reconcile").args;
     const custom = one(
@@ -415,6 +444,19 @@ describe("function permissions", () => {
       assertLeastPrivilege(statements);
     },
   );
+
+  it("lets the delivery poller read and write records, read records/ and read import files, nothing more", async () => {
+    const { recording } = await runConfig(DELIVERY);
+
+    const statements = permissionsOf(object(one(recording, "sst.aws.CronV2", "Deliver").args.function));
+
+    expect(statements).toEqual([
+      { actions: TABLE_RW, resources: [TABLE, `${TABLE}/index/*`] },
+      { actions: ["s3:GetObject"], resources: [`${EXPORTS}/records/*`] },
+      { actions: ["s3:GetObject"], resources: [`${EXPORTS}/imports/*`] },
+    ]);
+    assertLeastPrivilege(statements);
+  });
 
   it("lets the scheduled reconcile only create its job and send its first step", async () => {
     const { recording } = await runConfig();

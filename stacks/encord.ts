@@ -1,0 +1,12 @@
+import { settings } from "./settings";
+
+/**
+ * The Encord private key (OpenSSH or PKCS#8, unencrypted), only when delivery is configured:
+ * `npx sst secret set EncordSshKey "$(cat encord-key.txt)"`. Handlers never log it.
+ */
+export const encordKey = settings.encord ? new sst.Secret("EncordSshKey") : null;
+
+/** What a function that delivers (exporter, poller, API) gets: the `ENCORD_*` settings and the key; empty while delivery is off. */
+export const encordEnvironment: Record<string, $util.Input<string>> = settings.encord && encordKey
+  ? { ...settings.encord, ENCORD_SSH_KEY: encordKey.value }
+  : {};
