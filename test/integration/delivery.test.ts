@@ -1,5 +1,4 @@
-import { generateKeyPairSync } from "node:crypto";
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -7,6 +6,7 @@ import { createApiDeps } from "../../functions/api";
 import { createDeliveryHandler } from "../../functions/deliver";
 import { createApp } from "../../packages/api/src/index";
 import { startFakeEncord } from "../../packages/cli/src/fake-encord/index";
+import { writeEncordKey } from "../helpers/encord-key";
 import { mediaBytes } from "../helpers/media";
 import { type PipelineHarness, startPipeline } from "../helpers/pipeline-harness";
 
@@ -18,20 +18,11 @@ let fake: Awaited<ReturnType<typeof startFakeEncord>>;
 let dir: string;
 let deliver: ReturnType<typeof createDeliveryHandler>;
 
-/** An `ssh-ed25519` public line for a raw 32-byte key, as Encord registers keys. */
-function sshLine(raw: Buffer): string {
-  const field = (bytes: Buffer) => Buffer.concat([Buffer.from([0, 0, 0, bytes.length]), bytes]);
-  return `ssh-ed25519 ${Buffer.concat([field(Buffer.from("ssh-ed25519")), field(raw)]).toString("base64")}`;
-}
-
 beforeAll(async () => {
-  const { privateKey, publicKey } = generateKeyPairSync("ed25519");
-  const raw = Buffer.from(publicKey.export({ format: "jwk" }).x ?? "", "base64url");
   dir = await mkdtemp(join(tmpdir(), "sluice-delivery-"));
-  const keyFile = join(dir, "encord.pem");
-  await writeFile(keyFile, privateKey.export({ format: "pem", type: "pkcs8" }));
+  const { keyFile, sshLine } = await writeEncordKey(dir);
   fake = await startFakeEncord({
-    keys: [sshLine(raw)],
+    keys: [sshLine],
     integrations: [INTEGRATION],
     folders: [FOLDER],
     longPollCapSeconds: 1,
