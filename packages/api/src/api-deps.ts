@@ -7,6 +7,12 @@ export interface SchemaStore {
   put(schema: MetadataSchema): Promise<void>;
 }
 
+/** Reads and replaces Encord's whole schema map; `get` answers null when the org has no schema. */
+export interface EncordSchema {
+  get(): Promise<Record<string, unknown> | null>;
+  put(map: Record<string, unknown>): Promise<void>;
+}
+
 /** Everything the HTTP API works through; built by the composition root (functions/api.ts, the local stack). */
 export interface ApiDeps {
   pipeline: PipelineDeps;
@@ -22,6 +28,8 @@ export interface ApiDeps {
   logError(message: string, details: Record<string, unknown>): void;
   /** The ingest and work dead letters; unset where no queues are configured (`/dead-letters` answers 501). */
   deadLetters?: DeadLetters;
+  /** Encord's own schema map (encord-api.md §2.6); unset while delivery is off (`?source=encord`, `?push=true` answer 409). */
+  encordSchema?: EncordSchema;
   /** Response bodies above this many bytes are answered with a presigned URL; 5 MB by default. */
   maxResponseBytes?: number;
 }

@@ -41,6 +41,7 @@ export * from "./probes/probe-media";
 export * from "./probes/probe-types";
 export * from "./record";
 export * from "./scan-listing";
+export * from "./schema-diff";
 export * from "./sequencer";
 export * from "./sidecar";
 export * from "./split-imports";

@@ -1,9 +1,10 @@
-import { createRoute, type OpenAPIHono } from "@hono/zod-openapi";
-import { inferMetadataSchema, parseMetadataSchema } from "@sluice/core";
-import type { ApiDeps } from "../api-deps";
-import { InvalidRequestError, requireJsonBody } from "../errors";
+import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
+import { inferMetadataSchema, isEmptySchemaDiff, parseMetadataSchema, planSchemaPush } from "@sluice/core";
+import type { MiddlewareHandler } from "hono";
+import type { ApiDeps, EncordSchema } from "../api-deps";
+import { errorResponse, InvalidRequestError, requireJsonBody } from "../errors";
 import { scanRecords } from "../list-records";
-import { ERROR_RESPONSES, JsonObjectBodySchema } from "../schemas";
+import { ERROR_RESPONSES, ErrorBodySchema, JsonObjectBodySchema, jsonResponse } from "../schemas";
 
 /** Records read at most to infer a schema: a sample of the bucket in key order, not all of it. */
 export const MAX_INFER_KEYS = 10_000;
@@ -13,18 +14,60 @@ const schemaBody = (description: string) => ({
   content: { "application/json": { schema: JsonObjectBodySchema } },
 });
 
-const getRoute = createRoute({
-  method: "get",
-  path: "/schema",
-  responses: { 200: schemaBody("the metadata schema in force, or {}"), ...ERROR_RESPONSES },
-});
-const putRoute = createRoute({
-  method: "put",
-  path: "/schema",
-  middleware: [requireJsonBody] as const,
-  request: { body: { required: true, content: { "application/json": { schema: JsonObjectBodySchema } } } },
-  responses: { 200: schemaBody("the schema now in force"), ...ERROR_RESPONSES },
-});
+const DELIVERY_OFF_MESSAGE =
+  "delivery to Encord is off: set ENCORD_FOLDER (or ENCORD_FOLDERS), ENCORD_INTEGRATION and ENCORD_SSH_KEY_FILE (or ENCORD_SSH_KEY)";
+const DELIVERY_OFF = {
+  409: jsonResponse(
+    ErrorBodySchema,
+    `code \`delivery-off\`: Encord was asked for while ${DELIVERY_OFF_MESSAGE}`,
+  ),
+} as const;
+const flag = z.enum(["true", "false"]).optional();
+
+/** Zod schema for the answer of `PUT /schema?push=true`: the schema, what Encord's map gains or loses, whether it was POSTed. */
+export const SchemaPushResultSchema = z
+  .object({
+    schema: JsonObjectBodySchema,
+    diff: z.object({
+      added: z.array(z.string()),
+      changed: z.array(z.object({ key: z.string(), from: z.unknown(), to: z.unknown() })),
+      removed: z.array(z.string()).openapi({ description: "sent to Encord as tombstones, never dropped" }),
+      unchanged: z.number().int(),
+    }),
+    pushed: z.boolean(),
+  })
+  .openapi("SchemaPushResult");
+
+const getRoute = (deps: ApiDeps) =>
+  createRoute({
+    method: "get",
+    path: "/schema",
+    middleware: [requireEncordFor(deps, "source")] as const,
+    description: "`source=encord` reads Encord's own map (409 `delivery-off` while delivery is off).",
+    request: { query: z.object({ source: z.enum(["sluice", "encord"]).default("sluice") }) },
+    responses: {
+      200: schemaBody("the metadata schema in force, or {}"),
+      ...ERROR_RESPONSES,
+      ...DELIVERY_OFF,
+    },
+  });
+const putRoute = (deps: ApiDeps) =>
+  createRoute({
+    method: "put",
+    path: "/schema",
+    description:
+      "`push=true` also writes the schema to Encord, keeping every key (a removed one becomes a tombstone) and refusing with 400 a retype Encord forbids; `dryRun=true` (with `push=true`) answers the diff and writes nothing. 409 `delivery-off` while delivery is off.",
+    middleware: [requireEncordFor(deps, "push"), requireJsonBody] as const,
+    request: {
+      query: z.object({ push: flag, dryRun: flag }),
+      body: { required: true, content: { "application/json": { schema: JsonObjectBodySchema } } },
+    },
+    responses: {
+      200: jsonResponse(z.union([SchemaPushResultSchema, JsonObjectBodySchema]), "the schema now in force"),
+      ...ERROR_RESPONSES,
+      ...DELIVERY_OFF,
+    },
+  });
 const inferredRoute = createRoute({
   method: "get",
   path: "/schema/inferred",
@@ -33,16 +76,27 @@ const inferredRoute = createRoute({
 
 /** Registers `GET`/`PUT /schema` (Encord's v2 format; `PUT` replaces) and `GET /schema/inferred`. */
 export function registerSchemaRoutes(app: OpenAPIHono, deps: ApiDeps): void {
-  app.openapi(getRoute, async (c) => c.json((await deps.schemaStore.get()) ?? {}, 200));
+  app.openapi(getRoute(deps), async (c) => {
+    const store = c.req.valid("query").source === "encord" ? encordOf(deps) : deps.schemaStore;
+    return c.json((await store.get()) ?? {}, 200);
+  });
 
-  app.openapi(putRoute, async (c) => {
+  app.openapi(putRoute(deps), async (c) => {
+    const { push, dryRun } = c.req.valid("query");
+    if (dryRun === "true" && push !== "true") {
+      const details = [{ path: "dryRun", message: "dryRun=true needs push=true" }];
+      throw new InvalidRequestError("dryRun applies only to a push", details);
+    }
     const parsed = parseMetadataSchema(c.req.valid("json"));
     if (!parsed.ok) {
       const details = parsed.errors.map((found) => ({ path: found.path ?? "", message: found.message }));
       throw new InvalidRequestError("the metadata schema is invalid", details);
     }
-    await deps.schemaStore.put(parsed.schema);
-    return c.json(parsed.schema, 200);
+    if (push !== "true") {
+      await deps.schemaStore.put(parsed.schema);
+      return c.json(parsed.schema, 200);
+    }
+    return c.json(await pushSchema(deps, encordOf(deps), parsed.schema, dryRun === "true"), 200);
   });
 
   app.openapi(inferredRoute, async (c) => {
@@ -50,4 +104,42 @@ export function registerSchemaRoutes(app: OpenAPIHono, deps: ApiDeps): void {
     const seen = records.filter((record) => record.status !== "deleted").map((r) => r.clientMetadata);
     return c.json(inferMetadataSchema(seen), 200);
   });
+}
+
+/** Plans the push against Encord's current map; a forbidden retype writes nothing anywhere. */
+async function pushSchema(
+  deps: ApiDeps,
+  encord: EncordSchema,
+  schema: Parameters<typeof planSchemaPush>[0],
+  dryRun: boolean,
+) {
+  const plan = planSchemaPush(schema, await encord.get());
+  if (!plan.ok) {
+    const details = plan.forbidden.map(({ key, from, to }) => ({
+      path: key,
+      message: `Encord cannot retype ${JSON.stringify(from)} to ${JSON.stringify(to)}`,
+    }));
+    throw new InvalidRequestError("Encord refuses these retypes; delete the key and use a new one", details);
+  }
+  if (dryRun) return { schema, diff: plan.diff, pushed: false };
+  await deps.schemaStore.put(schema);
+  // As the SDK, POST only when something changed: Encord's map has no version to protect.
+  const pushed = !isEmptySchemaDiff(plan.diff);
+  if (pushed) await encord.put(plan.merged);
+  return { schema, diff: plan.diff, pushed };
+}
+
+/** Answers 409 `delivery-off` before validation when the request needs Encord and delivery is off. */
+function requireEncordFor(deps: ApiDeps, query: "source" | "push"): MiddlewareHandler {
+  return async (c, next) => {
+    const wanted = query === "source" ? c.req.query("source") === "encord" : c.req.query("push") === "true";
+    if (!wanted || deps.encordSchema) return next();
+    return errorResponse(c, 409, "delivery-off", DELIVERY_OFF_MESSAGE);
+  };
+}
+
+function encordOf(deps: ApiDeps): EncordSchema {
+  // requireEncordFor answered already when delivery is off.
+  if (!deps.encordSchema) throw new Error("delivery to Encord is off");
+  return deps.encordSchema;
 }
