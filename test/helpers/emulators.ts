@@ -55,6 +55,19 @@ export async function startDynalite(): Promise<Dynalite> {
 }
 
 /** Starts s3rver on a random loopback port in a fresh temp directory (removed on stop) with `buckets` created. */
+/** An S3 client for an s3rver endpoint (the local stack's, or a test's): path-style, any credentials. */
+export function s3ClientFor(endpoint: string): S3Client {
+  // Without WHEN_REQUIRED, stream bodies are stored with their aws-chunked framing (toolchain.md §3.2).
+  return new S3Client({
+    endpoint,
+    region: "us-east-1",
+    forcePathStyle: true,
+    credentials: CREDENTIALS,
+    requestChecksumCalculation: "WHEN_REQUIRED",
+    responseChecksumValidation: "WHEN_REQUIRED",
+  });
+}
+
 export async function startS3rver(buckets: readonly string[]): Promise<S3rverHandle> {
   // The same emulator as the local stack's, with the same fix.
   fixS3rverEmptyObjectRanges();
@@ -68,15 +81,7 @@ export async function startS3rver(buckets: readonly string[]): Promise<S3rverHan
   });
   const address = await server.run();
   const endpoint = `http://127.0.0.1:${address.port}`;
-  // Without WHEN_REQUIRED, stream bodies are stored with their aws-chunked framing (toolchain.md §3.2).
-  const client = new S3Client({
-    endpoint,
-    region: "us-east-1",
-    forcePathStyle: true,
-    credentials: CREDENTIALS,
-    requestChecksumCalculation: "WHEN_REQUIRED",
-    responseChecksumValidation: "WHEN_REQUIRED",
-  });
+  const client = s3ClientFor(endpoint);
   const emitter: unknown = server;
   return {
     endpoint,

@@ -2,10 +2,11 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { setTimeout as delay } from "node:timers/promises";
-import { PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
+import { PutObjectCommand } from "@aws-sdk/client-s3";
 import { afterEach, describe, expect, it } from "vitest";
 import { startFakeEncord } from "../../packages/cli/src/fake-encord/index";
 import { type LocalStack, startLocalStack } from "../../packages/cli/src/local-stack";
+import { s3ClientFor } from "../helpers/emulators";
 import { writeEncordKey } from "../helpers/encord-key";
 import { mediaBytes } from "../helpers/media";
 
@@ -39,13 +40,7 @@ describe("startLocalStack with delivery to Encord", () => {
       ENCORD_SSH_KEY_FILE: keyFile,
     };
     stack = await startLocalStack(env, { onError: () => undefined });
-    const client = new S3Client({
-      endpoint: stack.s3Url,
-      region: "us-east-1",
-      forcePathStyle: true,
-      credentials: { accessKeyId: "any", secretAccessKey: "any" },
-      requestChecksumCalculation: "WHEN_REQUIRED",
-    });
+    const client = s3ClientFor(stack.s3Url);
 
     // Act
     await client.send(

@@ -2,9 +2,10 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { setTimeout as delay } from "node:timers/promises";
-import { PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
+import { PutObjectCommand } from "@aws-sdk/client-s3";
 import { afterEach, describe, expect, it } from "vitest";
 import { type LocalStack, startLocalStack } from "../../packages/cli/src/local-stack";
+import { s3ClientFor } from "../helpers/emulators";
 import { mediaBytes } from "../helpers/media";
 import { startWebhookServer } from "../helpers/webhook-server";
 
@@ -26,13 +27,7 @@ describe("startLocalStack with WEBHOOK_URL", () => {
     dataDir = await mkdtemp(join(tmpdir(), "sluice-webhook-"));
     const env = { DATA_DIR: dataDir, PORT: "0", S3_PORT: "0", DYNAMODB_PORT: "0", WEBHOOK_URL: url };
     stack = await startLocalStack(env, { onError: () => undefined });
-    const client = new S3Client({
-      endpoint: stack.s3Url,
-      region: "us-east-1",
-      forcePathStyle: true,
-      credentials: { accessKeyId: "any", secretAccessKey: "any" },
-      requestChecksumCalculation: "WHEN_REQUIRED",
-    });
+    const client = s3ClientFor(stack.s3Url);
 
     // Act
     await client.send(
