@@ -6,6 +6,7 @@ import { createApiDeps } from "../../functions/api";
 import { createDeliveryHandler } from "../../functions/deliver";
 import { createApp } from "../../packages/api/src/index";
 import { startFakeEncord } from "../../packages/cli/src/fake-encord/index";
+import { callApi } from "../helpers/api-request";
 import { writeEncordKey } from "../helpers/encord-key";
 import { mediaBytes } from "../helpers/media";
 import { type PipelineHarness, startPipeline } from "../helpers/pipeline-harness";
@@ -53,12 +54,8 @@ async function deliverAll(): Promise<void> {
 
 const TOKEN = "test-token-0123456789";
 
-async function api(deps: PipelineHarness["deps"], path: string) {
-  const res = await createApp(createApiDeps(deps, TOKEN)).request(path, {
-    headers: { Authorization: `Bearer ${TOKEN}` },
-  });
-  return { status: res.status, body: JSON.parse(await res.text()) };
-}
+const api = (deps: PipelineHarness["deps"], path: string) =>
+  callApi(createApp(createApiDeps(deps, TOKEN)), TOKEN, path);
 
 const itemsAt = (url: string) => [...fake.state.items.values()].filter((item) => item.url === url);
 

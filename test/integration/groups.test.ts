@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { createApiDeps } from "../../functions/api";
 import { createApp } from "../../packages/api/src/index";
+import { callApi } from "../helpers/api-request";
 import { shuffled, urlsOf } from "../helpers/group-entries";
 import { mediaBytes } from "../helpers/media";
 import { type PipelineHarness, startPipeline } from "../helpers/pipeline-harness";
@@ -29,13 +30,9 @@ async function exportedGroups(title: string): Promise<string[][]> {
 
 /** Runs a reimport through the API and the work queue to its end. */
 async function reimport(body: Record<string, unknown>): Promise<number> {
-  const res = await app.request("/reimports", {
-    method: "POST",
-    headers: { Authorization: `Bearer ${TOKEN}`, "Content-Type": "application/json" },
-    body: JSON.stringify(body),
-  });
+  const { status } = await callApi(app, TOKEN, "/reimports", { method: "POST", json: body });
   await h.settle();
-  return res.status;
+  return status;
 }
 
 function uidOf(record: { mediaMetadata: { dicom?: { seriesInstanceUid?: string } } | null } | null): string {

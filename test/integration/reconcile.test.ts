@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createApiDeps } from "../../functions/api";
 import { createApp } from "../../packages/api/src/index";
+import { callApi } from "../helpers/api-request";
 import { mediaBytes } from "../helpers/media";
 import { type PipelineHarness, startPipeline } from "../helpers/pipeline-harness";
 
@@ -16,16 +17,8 @@ afterAll(async () => {
   await h?.stop();
 });
 
-async function call(path: string, json?: unknown) {
-  const headers: Record<string, string> = { Authorization: `Bearer ${TOKEN}` };
-  if (json !== undefined) headers["Content-Type"] = "application/json";
-  const res = await app.request(path, {
-    method: json === undefined ? "GET" : "POST",
-    headers,
-    ...(json === undefined ? {} : { body: JSON.stringify(json) }),
-  });
-  return { status: res.status, body: JSON.parse(await res.text()) };
-}
+const call = (path: string, json?: unknown) =>
+  callApi(app, TOKEN, path, json === undefined ? {} : { method: "POST", json });
 
 /** Runs `change` with the bucket's events dropped, as a lost EventBridge delivery would. */
 async function unseen(change: () => Promise<void>): Promise<void> {

@@ -8,6 +8,8 @@ export * from "./derive-record";
 export * from "./encord-folders";
 export * from "./encord-namespace";
 export * from "./errors";
+export * from "./for-each-concurrently";
+export * from "./group-by";
 export * from "./groups/assemble-group";
 export * from "./groups/assemble-series";
 export * from "./groups/group-manifest";

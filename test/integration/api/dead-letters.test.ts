@@ -9,6 +9,7 @@ import { createApp } from "../../../packages/api/src/index";
 import { createMemoryDeadLetters, createMemoryQueue } from "../../../packages/aws/src/index";
 import { openPersistentQueue } from "../../../packages/cli/src/local-queues";
 import { startLocalStack } from "../../../packages/cli/src/local-stack";
+import { callApi } from "../../helpers/api-request";
 import { createRecordsTable } from "../../helpers/emulators";
 import { type PipelineHarness, startPipeline } from "../../helpers/pipeline-harness";
 
@@ -27,20 +28,11 @@ afterAll(async () => {
   await h?.stop();
 });
 
-async function call(
+const call = (
   target: ReturnType<typeof createApp>,
   path: string,
   init: { method?: string; json?: unknown } = {},
-) {
-  const headers: Record<string, string> = { Authorization: `Bearer ${TOKEN}` };
-  if (init.json !== undefined) headers["Content-Type"] = "application/json";
-  const res = await target.request(path, {
-    method: init.method ?? "GET",
-    headers,
-    ...(init.json !== undefined ? { body: JSON.stringify(init.json) } : {}),
-  });
-  return { status: res.status, body: JSON.parse(await res.text()) };
-}
+) => callApi(target, TOKEN, path, init);
 
 describe("dead letters through the API", () => {
   it("shows an event that failed five times with its error, redrives it once the cause is fixed, and keeps the record exactly-once", async () => {

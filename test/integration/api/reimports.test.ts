@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createApiDeps } from "../../../functions/api";
 import { createWorkHandler } from "../../../functions/work";
 import { createApp, reimportSequencer } from "../../../packages/api/src/index";
+import { callApi } from "../../helpers/api-request";
 import { DATA_BUCKET, type PipelineHarness, startPipeline } from "../../helpers/pipeline-harness";
 
 const TOKEN = "test-token-0123456789";
@@ -19,16 +20,8 @@ afterAll(async () => {
   await h?.stop();
 });
 
-async function call(path: string, init: { method?: string; json?: unknown; token?: string } = {}) {
-  const headers: Record<string, string> = { Authorization: `Bearer ${init.token ?? TOKEN}` };
-  if (init.json !== undefined) headers["Content-Type"] = "application/json";
-  const res = await app.request(path, {
-    method: init.method ?? "GET",
-    headers,
-    ...(init.json !== undefined ? { body: JSON.stringify(init.json) } : {}),
-  });
-  return { status: res.status, body: JSON.parse(await res.text()) };
-}
+const call = (path: string, init: { method?: string; json?: unknown; token?: string } = {}) =>
+  callApi(app, TOKEN, path, init);
 
 /** Starts a reimport and runs its steps to the end. */
 async function reimport(body: Record<string, unknown>) {

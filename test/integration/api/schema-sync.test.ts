@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createApiDeps } from "../../../functions/api";
 import { createApp } from "../../../packages/api/src/index";
 import { startFakeEncord } from "../../../packages/cli/src/fake-encord/index";
+import { callApi } from "../../helpers/api-request";
 import { type PipelineHarness, startPipeline } from "../../helpers/pipeline-harness";
 
 const TOKEN = "test-token-0123456789";
@@ -46,16 +47,8 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-async function call(path: string, init: { method?: string; json?: unknown } = {}, target = app) {
-  const headers: Record<string, string> = { Authorization: `Bearer ${TOKEN}` };
-  if (init.json !== undefined) headers["Content-Type"] = "application/json";
-  const res = await target.request(path, {
-    method: init.method ?? "GET",
-    headers,
-    ...(init.json !== undefined ? { body: JSON.stringify(init.json) } : {}),
-  });
-  return { status: res.status, body: JSON.parse(await res.text()) };
-}
+const call = (path: string, init: { method?: string; json?: unknown } = {}, target = app) =>
+  callApi(target, TOKEN, path, init);
 
 describe("PUT /schema?push=true", () => {
   it("shows the diff and writes nothing anywhere when dryRun=true", async () => {

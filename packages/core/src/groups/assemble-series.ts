@@ -32,7 +32,11 @@ export function assembleDicomSeries(
     if (uid === undefined || uid === "") {
       const message = `${file.key} has no SeriesInstanceUID; it is imported as a series of its own`;
       results.push(assemble(null, [file], options, [issue("dicom-no-series-uid", message)]));
-    } else bySeries.set(uid, [...(bySeries.get(uid) ?? []), file]);
+    } else {
+      const series = bySeries.get(uid);
+      if (series) series.push(file);
+      else bySeries.set(uid, [file]);
+    }
   }
   for (const [uid, members] of bySeries) results.push(assemble(uid, members, options, []));
   return results.sort(

@@ -1,4 +1,5 @@
 import type { Delivery, UploadJobResult } from "../delivery";
+import { groupBy } from "../group-by";
 import type { DeliveryStore, EncordJobs, StoredRecord } from "../ports";
 import type { PipelineDeps } from "./pipeline-deps";
 
@@ -22,10 +23,7 @@ export interface DeliveryRunResult {
  */
 export async function runDeliveries(deps: DeliveryDeps, pollSeconds: number): Promise<DeliveryRunResult> {
   const result: DeliveryRunResult = { started: [], restarted: [], finished: [] };
-  const byFolder = new Map<string, Delivery[]>();
-  for (const delivery of await deps.deliveries.listOpen()) {
-    byFolder.set(delivery.folder, [...(byFolder.get(delivery.folder) ?? []), delivery]);
-  }
+  const byFolder = groupBy(await deps.deliveries.listOpen(), (delivery) => delivery.folder);
   for (const deliveries of byFolder.values()) {
     for (const delivery of deliveries) {
       let current: Delivery | null = delivery;

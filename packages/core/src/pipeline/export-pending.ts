@@ -1,6 +1,7 @@
 import { buildImports } from "../build-imports";
 import { folderFor } from "../encord-folders";
 import { WriteConflictError } from "../errors";
+import { groupBy } from "../group-by";
 import { stableStringify } from "../json";
 import type { StoredRecord } from "../ports";
 import { serializeImportFile } from "../split-imports";
@@ -62,15 +63,12 @@ export async function exportPending(deps: PipelineDeps, window: ExportWindow): P
  * exporter splits files by folder); all under null while delivery is off.
  */
 function byFolder(deps: PipelineDeps, pending: readonly StoredRecord[]): Map<string | null, StoredRecord[]> {
-  const groups = new Map<string | null, StoredRecord[]>();
   const delivery = deps.settings.delivery;
-  for (const record of pending) {
+  return groupBy(pending, (record): string | null => {
     // A series record is keyed by its UID; its title starts with its folder.
     const key = record.key.startsWith("dicom:") ? record.title : record.key;
-    const folder = delivery ? folderFor(key, delivery.routes, delivery.folder) : null;
-    groups.set(folder, [...(groups.get(folder) ?? []), record]);
-  }
-  return groups;
+    return delivery ? folderFor(key, delivery.routes, delivery.folder) : null;
+  });
 }
 
 /** Writes the files of one folder's records, and queues each file's delivery when there is a folder. */

@@ -1,5 +1,6 @@
 import { GROUP_MANIFEST_FILE_NAME } from "../classify-key";
 import { isRetryable } from "../errors";
+import { forEachConcurrently } from "../for-each-concurrently";
 import type { JobError, ReconcileCounts } from "../job";
 import { planListing } from "../plan-listing";
 import type { ListedObject, StoredRecord } from "../ports";
@@ -108,7 +109,7 @@ async function listingStep(
     counts[verdict] += 1;
     if (verdict !== "matched") repairs.push(key);
   }
-  await inParallel(repairs, repair);
+  await forEachConcurrently(repairs, CONCURRENCY, repair);
   for (const manifest of plan.manifestKeys) {
     const folder = manifest.slice(0, -GROUP_MANIFEST_FILE_NAME.length);
     const group = await deps.records.get(bucket, folder);
@@ -146,18 +147,10 @@ async function recordsStep(
   // Group and series records have no object of their own: their assembly keeps them.
   const objectKeys = page.keys.filter((key) => !key.endsWith("/") && !key.startsWith("dicom:"));
   const gone: string[] = [];
-  await inParallel(objectKeys, async (key) => {
+  await forEachConcurrently(objectKeys, CONCURRENCY, async (key) => {
     if ((await deps.objects.head(key)) === null) gone.push(key);
   });
   counts.orphaned += gone.length;
-  await inParallel(gone, repair);
+  await forEachConcurrently(gone, CONCURRENCY, repair);
   return { keys: 0, cursor: page.cursor };
-}
-
-async function inParallel(keys: readonly string[], run: (key: string) => Promise<void>): Promise<void> {
-  let next = 0;
-  const worker = async () => {
-    for (let i = next++; i < keys.length; i = next++) await run(keys[i] ?? "");
-  };
-  await Promise.all(Array.from({ length: CONCURRENCY }, worker));
 }

@@ -1,3 +1,4 @@
+import { forEachConcurrently } from "../for-each-concurrently";
 import { planListing } from "../plan-listing";
 import type { RederiveMessage } from "../work-message";
 import { deriveAndStore } from "./derive-and-store";
@@ -20,16 +21,12 @@ export async function rederivePage(deps: PipelineDeps, message: RederiveMessage)
   const page = await deps.objects.list(message.prefix, message.cursor, deps.settings.pageSize);
   const { dataKeys } = planListing(page.keys, deps.settings.suffixes);
   const outcomes: PageResult["outcomes"] = {};
-  const queue = [...dataKeys];
   const defaultsCache = new Map();
-  const worker = async () => {
-    for (let key = queue.shift(); key !== undefined; key = queue.shift()) {
-      const trigger = { source: message.source, sequencer: message.sequencer };
-      const outcome = await deriveAndStore(deps, key, trigger, { defaultsCache });
-      outcomes[outcome] = (outcomes[outcome] ?? 0) + 1;
-    }
-  };
-  await Promise.all(Array.from({ length: CONCURRENCY }, worker));
+  const trigger = { source: message.source, sequencer: message.sequencer };
+  await forEachConcurrently(dataKeys, CONCURRENCY, async (key) => {
+    const outcome = await deriveAndStore(deps, key, trigger, { defaultsCache });
+    outcomes[outcome] = (outcomes[outcome] ?? 0) + 1;
+  });
   if (page.cursor !== null) await deps.work.send({ ...message, cursor: page.cursor });
   return { keys: dataKeys.length, outcomes, next: page.cursor };
 }

@@ -1,6 +1,7 @@
 import type { ByteSource } from "../byte-source";
 import { classifyKey } from "../classify-key";
 import { AccessDeniedError, isRetryable } from "../errors";
+import { forEachConcurrently } from "../for-each-concurrently";
 import type { JobError, PlanAction, PlanEntry } from "../job";
 import { planListing } from "../plan-listing";
 import type { ReimportMessage } from "../work-message";
@@ -75,24 +76,19 @@ async function pageStep(deps: ReimportDeps, message: ReimportMessage): Promise<R
     editApiLayer: message.mode === "overwrite" ? () => null : undefined,
   };
   const trigger = { source: "reimport", sequencer: message.sequencer };
-  let next = 0;
-  const worker = async () => {
-    for (let i = next++; i < page.keys.length; i = next++) {
-      const key = page.keys[i] ?? "";
-      try {
-        if (message.dryRun) plan[i] = { key, action: await planKey(deps, key, options) };
-        else await deriveAndStore(deps, key, trigger, options);
-      } catch (error) {
-        if (isRetryable(error)) throw error;
-        errors.push({
-          key,
-          code: codeOf(error),
-          message: error instanceof Error ? error.message : String(error),
-        });
-      }
+  await forEachConcurrently(page.keys, CONCURRENCY, async (key, i) => {
+    try {
+      if (message.dryRun) plan[i] = { key, action: await planKey(deps, key, options) };
+      else await deriveAndStore(deps, key, trigger, options);
+    } catch (error) {
+      if (isRetryable(error)) throw error;
+      errors.push({
+        key,
+        code: codeOf(error),
+        message: error instanceof Error ? error.message : String(error),
+      });
     }
-  };
-  await Promise.all(Array.from({ length: CONCURRENCY }, worker));
+  });
   if (message.force && !message.dryRun) await forceGroups(deps, page.keys);
   const failed = errors.length;
   const counted = await jobs.addProgress(message.jobId, {
