@@ -1,0 +1,56 @@
+import { mkdir, stat } from "node:fs/promises";
+import { dirname, join, resolve } from "node:path";
+import { build } from "esbuild";
+
+/** The project root: where `functions/` and `sst.config.ts` live. */
+export const PROJECT_ROOT = resolve(import.meta.dirname, "../../..");
+
+// SST 4.17.1's Node build (Go source pkg/runtime/node/build.go; ../shared/docs/sst-offline.md "SST's Node
+// function build"): ESM, minified, bundled with the AWS SDK, and this banner so that CommonJS dependencies
+// can still `require` Node built-ins (debug, supports-color and dicom-parser do).
+const BANNER = [
+  `import { createRequire as topLevelCreateRequire } from 'module';`,
+  `const require = topLevelCreateRequire(import.meta.url);`,
+  `import { fileURLToPath as topLevelFileUrlToPath, URL as topLevelURL } from "url"`,
+  `const __filename = topLevelFileUrlToPath(import.meta.url)`,
+  `const __dirname = topLevelFileUrlToPath(new topLevelURL(".", import.meta.url))`,
+].join("\n");
+
+/** What one built function is: its folder, the file Lambda loads, the handler string and the file's size. */
+export interface BuiltFunction {
+  out: string;
+  file: string;
+  handler: string;
+  bytes: number;
+}
+
+/**
+ * Builds one handler (`functions/ingest.handler`) as SST does for `nodejs22.x` into `out`:
+ * `functions/ingest.mjs`, exporting `handler`.
+ */
+export async function buildFunction(handler: string, out: string): Promise<BuiltFunction> {
+  const dot = handler.lastIndexOf(".");
+  const modulePath = handler.slice(0, dot);
+  const exportName = handler.slice(dot + 1);
+  const entry = join(PROJECT_ROOT, `${modulePath}.ts`);
+  const file = join(out, `${modulePath}.mjs`);
+  await mkdir(dirname(file), { recursive: true });
+  const result = await build({
+    entryPoints: [entry],
+    outfile: file,
+    bundle: true,
+    format: "esm",
+    platform: "node",
+    target: "esnext",
+    mainFields: ["module", "main"],
+    keepNames: true,
+    minify: true,
+    sourcemap: false,
+    banner: { js: BANNER },
+    external: ["sharp", "pg-native"],
+    logLevel: "silent",
+    metafile: false,
+  });
+  if (result.errors.length > 0) throw new Error(result.errors.map((e) => e.text).join("\n"));
+  return { out, file, handler: `${modulePath}.${exportName}`, bytes: (await stat(file)).size };
+}

@@ -1,0 +1,219 @@
+// One offline synthesis in its own process (SST's globals, Pulumi's runtime and the secrets in the
+// environment are per process): builds the program as SST's CLI does, answers the CLI's RPCs on loopback,
+// runs it under Pulumi's mocks and writes what was declared as JSON. Usage: tsx child.ts <request.json>
+import { cp, mkdir, readFile, rm, writeFile } from "node:fs/promises";
+import { createServer, type Server } from "node:http";
+import { join } from "node:path";
+import { pathToFileURL } from "node:url";
+import { buildFunction } from "./build-function";
+import { mockInvoke, mockState } from "./mock-state";
+import { buildProgram, checkPlatformVersion, evaluateApp, PLATFORM } from "./program";
+import type { SynthRecording, SynthRequest } from "./types";
+
+const request = JSON.parse(await readFile(process.argv[2] ?? "", "utf8")) as SynthRequest;
+const recording: SynthRecording = {
+  app: { name: "", stage: request.stage, removal: "" },
+  resources: [],
+  invokes: [],
+  outputs: {},
+  errors: [],
+  builds: [],
+};
+
+process.on("unhandledRejection", (error) => {
+  recording.errors.push(describe(error));
+});
+process.on("uncaughtException", (error) => {
+  recording.errors.push(describe(error));
+});
+
+function describe(error: unknown): string {
+  if (error instanceof Error) return `${error.name}: ${error.message}`;
+  return String(error);
+}
+
+/** Answers the two RPCs a deploy makes of SST's CLI: `Runtime.Build` (bundle a handler) and `Provider.Aws.Bootstrap`. */
+function startRpcServer(workDir: string): Promise<Server> {
+  const server = createServer((req, res) => {
+    let body = "";
+    req.on("data", (chunk) => {
+      body += chunk;
+    });
+    req.on("end", async () => {
+      const { method, params } = JSON.parse(body) as { method: string; params: [Record<string, unknown>] };
+      const args = params[0];
+      const reply = (payload: unknown) => {
+        res.writeHead(200, { "content-type": "application/json" });
+        res.end(JSON.stringify(payload));
+      };
+      try {
+        if (method === "Runtime.Build") {
+          const functionID = String(args.functionID);
+          const handler = String(args.handler);
+          const out = join(workDir, "artifacts", `${functionID}-src`);
+          await rm(out, { recursive: true, force: true });
+          const cached = request.buildCache ? join(request.buildCache, handler.replace(/[^\w.-]/g, "_")) : null;
+          if (cached) {
+            try {
+              await cp(cached, out, { recursive: true });
+            } catch {
+              await buildFunction(handler, cached);
+              await cp(cached, out, { recursive: true });
+            }
+          } else {
+            await buildFunction(handler, out);
+          }
+          recording.builds.push({ functionID, handler, runtime: String(args.runtime ?? ""), out });
+          return reply({ result: { handler, out, errors: [], sourcemaps: [] }, error: null });
+        }
+        if (method === "Provider.Aws.Bootstrap")
+          return reply({
+            result: {
+              asset: "sst-asset-mock",
+              assetEcrRegistryId: "",
+              assetEcrUrl: "",
+              state: "sst-state-mock",
+              appsyncHttp: "",
+              appsyncRealtime: "",
+            },
+            error: null,
+          });
+        return reply({ result: null, error: `rpc: can't find method ${method}` });
+      } catch (error) {
+        return reply({ result: null, error: describe(error) });
+      }
+    });
+  });
+  return new Promise((resolve) => server.listen(0, "127.0.0.1", () => resolve(server)));
+}
+
+const work = request.workDir;
+await mkdir(work, { recursive: true });
+await checkPlatformVersion();
+const app = await evaluateApp(request.root, request.stage, work);
+recording.app = { name: app.name, stage: app.stage, removal: app.removal };
+// Node resolves the program's `@pulumi/*` imports from where it lies: inside the platform.
+const programDir = join(PLATFORM, ".synth", `${process.pid}`);
+const program = await buildProgram({ root: request.root, app, outDir: programDir, workDir: work });
+
+const server = await startRpcServer(work);
+const address = server.address();
+if (address === null || typeof address === "string") throw new Error("rpc server has no port");
+process.env.SST_SERVER = `http://127.0.0.1:${address.port}`;
+for (const [name, value] of Object.entries(request.secrets)) process.env[`SST_SECRET_${name}`] = value;
+for (const [name, value] of Object.entries(request.env)) process.env[name] = value;
+
+const pulumi = (await import(
+  pathToFileURL(join(PLATFORM, "node_modules/@pulumi/pulumi/index.js")).href
+)) as typeof import("@pulumi/pulumi");
+
+await pulumi.runtime.setMocks(
+  {
+    newResource(args) {
+      const { id, state } = mockState(args.type, args.name, args.inputs, args.id);
+      return { id, state };
+    },
+    call(args) {
+      recording.invokes.push({ token: args.token, inputs: args.inputs });
+      if (args.token === "aws:ssm/getParametersByPath:getParametersByPath") {
+        const path = String(args.inputs.path ?? "");
+        const found = Object.entries(request.ssmParameters ?? {}).filter(([name]) => name.startsWith(path));
+        return {
+          path,
+          names: found.map(([name]) => name),
+          values: found.map(([, value]) => value),
+          arns: found.map(([name]) => `arn:aws:ssm:us-east-1:123456789012:parameter${name}`),
+          types: found.map(() => "String"),
+          id: path,
+        };
+      }
+      const answer = mockInvoke(args.token, args.inputs, request.existingBuckets ?? {});
+      if (answer === undefined) throw new Error(`the mocks do not answer the data source ${args.token}`);
+      return answer;
+    },
+  },
+  app.name,
+  app.stage,
+  false,
+);
+
+// Pulumi does not pass retainOnDelete, protect or parent to the mocks: read them off the requests.
+const monitor = pulumi.runtime.getMonitor() as unknown as Record<string, (...a: unknown[]) => unknown>;
+type Req = {
+  getType(): string;
+  getName(): string;
+  getParent(): string;
+  getCustom?(): boolean;
+  getRetainondelete?(): boolean | undefined;
+  getProtect?(): boolean | undefined;
+  getObject?(): unknown;
+  getProperties?(): unknown;
+  getId?(): string;
+};
+for (const method of ["registerResource", "readResource"] as const) {
+  const original = monitor[method]?.bind(monitor);
+  if (!original) throw new Error(`the mock monitor has no ${method}`);
+  monitor[method] = (req: unknown, callback: unknown) => {
+    const r = req as Req;
+    const struct = (method === "registerResource" ? r.getObject?.() : r.getProperties?.()) as
+      | { toJavaScript(): Record<string, unknown> }
+      | undefined;
+    recording.resources.push({
+      type: r.getType(),
+      name: r.getName(),
+      parent: r.getParent() || null,
+      custom: method === "readResource" ? true : (r.getCustom?.() ?? false),
+      read: method === "readResource",
+      retainOnDelete: r.getRetainondelete?.() ?? false,
+      protect: r.getProtect?.() ?? false,
+      inputs: struct ? unwrapSecrets(struct.toJavaScript()) : {},
+      ...(method === "readResource" ? { id: r.getId?.() ?? "" } : {}),
+    });
+    return original(req, callback);
+  };
+}
+
+/** Pulumi's wire form marks secrets and unknowns with signature keys; the recording keeps plain values. */
+function unwrapSecrets(value: unknown): never {
+  if (Array.isArray(value)) return value.map(unwrapSecrets) as never;
+  if (value && typeof value === "object") {
+    const obj = value as Record<string, unknown>;
+    if (obj["4dabf18193072939515e22adb298388d"] === "1b47061264138c4ac30d75fd1eb44270") return unwrapSecrets(obj.value);
+    return Object.fromEntries(Object.entries(obj).map(([k, v]) => [k, unwrapSecrets(v)])) as never;
+  }
+  return value as never;
+}
+
+const timer = setTimeout(() => finish("timeout"), request.timeoutMs);
+
+async function settle(): Promise<void> {
+  // The outputs resolve before every apply has declared its resources: wait until nothing new arrives.
+  let seen = -1;
+  while (seen !== recording.resources.length + recording.invokes.length + recording.errors.length) {
+    seen = recording.resources.length + recording.invokes.length + recording.errors.length;
+    await new Promise((r) => setTimeout(r, 400));
+  }
+}
+
+let finished = false;
+async function finish(reason: string) {
+  if (finished) return;
+  finished = true;
+  clearTimeout(timer);
+  if (reason !== "done") recording.errors.push(`synthesis did not finish: ${reason}`);
+  server.close();
+  if (!process.env.SYNTH_KEEP) await rm(programDir, { recursive: true, force: true });
+  await writeFile(request.resultFile, JSON.stringify(recording));
+  process.exit(0);
+}
+
+try {
+  const mod = (await import(pathToFileURL(program).href)) as { default: () => Promise<Record<string, unknown>> };
+  const outputs = await pulumi.runtime.runInPulumiStack(mod.default);
+  await settle();
+  recording.outputs = (outputs ?? {}) as Record<string, unknown>;
+  await finish("done");
+} catch (error) {
+  recording.errors.push(describe(error));
+  await finish("done");
+}
