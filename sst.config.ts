@@ -1,16 +1,25 @@
 /// <reference path="./.sst/platform/config.d.ts" />
+import { readStageRegion } from "./stacks/stage-region";
 
 // Thin on purpose: stacks/ holds the resources, in the order they depend on each other (SST's
-// dynamic-import pattern: the platform's globals exist only once run() is called).
+// dynamic-import pattern: the platform's globals exist only once run() is called). Every setting comes
+// from sluice.stages.json, so a deploy does not depend on the deployer's shell.
 export default $config({
   app(input) {
+    const region = readStageRegion(input.stage);
     return {
       name: "sluice",
       home: "aws",
-      removal: input?.stage === "production" ? "retain" : "remove",
+      // Tables and buckets outlive `sst remove` in every stage: the records table holds what the bucket cannot rebuild.
+      removal: "retain",
+      ...(region ? { providers: { aws: { region } } } : {}),
     };
   },
   async run() {
+    const { trustOnlyLambda } = await import("./stacks/function-roles");
+    trustOnlyLambda();
+    const { preflight } = await import("./stacks/preflight");
+    await preflight();
     const storage = await import("./stacks/storage");
     const ingest = await import("./stacks/ingest");
     await import("./stacks/export");

@@ -7,17 +7,31 @@ const retained = (args: aws.s3.BucketArgs, opts: $util.CustomResourceOptions) =>
   return undefined;
 };
 
+/**
+ * Encord's web app fetches data objects from the browser (README "Encord side"): read-only, from Encord's origins.
+ * SST's default would allow every origin to PUT, POST and DELETE.
+ */
+export const ENCORD_CORS = {
+  allowOrigins: ["https://app.encord.com", "https://app.us.encord.com"],
+  allowMethods: ["GET", "HEAD"] as ("GET" | "HEAD")[],
+  allowHeaders: ["*"],
+  exposeHeaders: ["ETag"],
+  maxAge: "1 hour" as const,
+};
+
 /** Whether this stack created the data bucket (and so may enable its EventBridge delivery). */
 export const dataBucketCreated = settings.existingBucket === null;
 
 /** The data bucket: read-only to Sluice; an existing one is only referenced, never managed. */
 export const dataBucket =
   settings.existingBucket === null
-    ? new sst.aws.Bucket("Data", { transform: { bucket: retained } })
+    ? new sst.aws.Bucket("Data", { cors: ENCORD_CORS, transform: { bucket: retained } })
     : sst.aws.Bucket.get("Data", settings.existingBucket);
 
 /** Sluice's own bucket: `imports/` (import files), `records/` (oversized record payloads), `responses/` (large API answers). */
 export const exportsBucket = new sst.aws.Bucket("Exports", {
+  // Nothing reads it from a browser: presigned answers are fetched by curl and scripts.
+  cors: false,
   // Large API answers are fetched once through a presigned URL; a week is plenty.
   lifecycle: [{ id: "responses", prefix: "responses/", expiresIn: "7 days" }],
   transform: { bucket: retained },
@@ -36,5 +50,13 @@ export const table = new sst.aws.Dynamo("Records", {
   globalIndexes: {
     byStatus: { hashKey: "statusPk", rangeKey: "statusSk", projection: "all" },
     pendingExport: { hashKey: "pendingPk", rangeKey: "pendingSk", projection: "all" },
+  },
+  // It holds what the bucket cannot rebuild (API edits, Encord item ids, delivery state, jobs): kept on
+  // `sst remove` in every stage, and AWS refuses to delete it while protection is on.
+  deletionProtection: true,
+  transform: {
+    table: (_args, opts) => {
+      opts.retainOnDelete = true;
+    },
   },
 });

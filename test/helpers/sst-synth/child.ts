@@ -1,7 +1,7 @@
 // One offline synthesis in its own process (SST's globals, Pulumi's runtime and the secrets in the
 // environment are per process): builds the program as SST's CLI does, answers the CLI's RPCs on loopback,
 // runs it under Pulumi's mocks and writes what was declared as JSON. Usage: tsx child.ts <request.json>
-import { cp, mkdir, readFile, rm, writeFile } from "node:fs/promises";
+import { cp, mkdir, readFile, rename, rm, writeFile } from "node:fs/promises";
 import { createServer, type Server } from "node:http";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
@@ -57,7 +57,10 @@ function startRpcServer(workDir: string): Promise<Server> {
             try {
               await cp(cached, out, { recursive: true });
             } catch {
-              await buildFunction(handler, cached);
+              // Built aside and renamed into place: another synthesis may be filling the same cache.
+              const aside = `${cached}.${process.pid}`;
+              await buildFunction(handler, aside);
+              await rename(aside, cached).catch(() => rm(aside, { recursive: true, force: true }));
               await cp(cached, out, { recursive: true });
             }
           } else {
@@ -90,11 +93,18 @@ function startRpcServer(workDir: string): Promise<Server> {
 const work = request.workDir;
 await mkdir(work, { recursive: true });
 await checkPlatformVersion();
-const app = await evaluateApp(request.root, request.stage, work);
+// A scenario's own settings file stands in for the project's: it becomes `$cli.paths.root`.
+let cliRoot = request.root;
+if (request.stagesFile !== undefined) {
+  cliRoot = join(work, "root");
+  await mkdir(cliRoot, { recursive: true });
+  await writeFile(join(cliRoot, "sluice.stages.json"), request.stagesFile);
+}
+const app = await evaluateApp(request.root, request.stage, work, cliRoot);
 recording.app = { name: app.name, stage: app.stage, removal: app.removal };
 // Node resolves the program's `@pulumi/*` imports from where it lies: inside the platform.
 const programDir = join(PLATFORM, ".synth", `${process.pid}`);
-const program = await buildProgram({ root: request.root, app, outDir: programDir, workDir: work });
+const program = await buildProgram({ root: request.root, cliRoot, app, outDir: programDir, workDir: work });
 
 const server = await startRpcServer(work);
 const address = server.address();

@@ -147,7 +147,7 @@ export function mockInvoke(
       const bucket = str(inputs.bucket) ?? "";
       const found = existingBuckets[bucket];
       if (!found) throw new Error(`NotFound: bucket ${bucket} does not exist`);
-      return { bucket, arn: `arn:aws:s3:::${bucket}`, region: found.region, bucketRegion: found.region, id: bucket };
+      return { bucket, arn: `arn:aws:s3:::${bucket}`, region: REGION, bucketRegion: found.region, id: bucket };
     }
     default:
       return undefined;

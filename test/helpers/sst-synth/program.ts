@@ -37,7 +37,12 @@ export async function checkPlatformVersion(): Promise<void> {
 }
 
 /** Step 1 of the CLI: evaluates `app({ stage })` of sst.config.ts, with the CLI's defaults. */
-export async function evaluateApp(root: string, stage: string, outDir: string): Promise<AppGlobals> {
+export async function evaluateApp(
+  root: string,
+  stage: string,
+  outDir: string,
+  cliRoot = root,
+): Promise<AppGlobals> {
   const file = join(outDir, "app.mjs");
   await build({
     entryPoints: [join(root, "sst.config.ts")],
@@ -51,7 +56,16 @@ export async function evaluateApp(root: string, stage: string, outDir: string): 
   const mod = (await import(`${file}?${Date.now()}`)) as {
     default: { app(input: { stage: string }): Partial<AppGlobals> };
   };
-  const app = mod.default.app({ stage });
+  // The CLI evaluates app() in the project root.
+  const cwd = process.cwd();
+  process.chdir(cliRoot);
+  const app = (() => {
+    try {
+      return mod.default.app({ stage });
+    } finally {
+      process.chdir(cwd);
+    }
+  })();
   return {
     name: app.name ?? "app",
     stage,
@@ -69,11 +83,13 @@ export async function evaluateApp(root: string, stage: string, outDir: string): 
  */
 export async function buildProgram(options: {
   root: string;
+  /** `$cli.paths.root`: where the program reads `sluice.stages.json`; the project root unless a test gives its own. */
+  cliRoot: string;
   app: AppGlobals;
   outDir: string;
   workDir: string;
 }): Promise<string> {
-  const { root, app, outDir, workDir } = options;
+  const { root, cliRoot, app, outDir, workDir } = options;
   await mkdir(outDir, { recursive: true });
   const entry = join(outDir, "entry.ts");
   await writeFile(
@@ -107,7 +123,7 @@ export async function buildProgram(options: {
   const cli = {
     command: "deploy",
     dev: false,
-    paths: { home: join(workDir, "home"), root, work: workDir, platform: PLATFORM },
+    paths: { home: join(workDir, "home"), root: cliRoot, work: workDir, platform: PLATFORM },
     state: { version: {} },
   };
   const file = join(outDir, "program.mjs");

@@ -3,6 +3,8 @@ export interface SynthRequest {
   /** The project root the program is built from (where `sst.config.ts` and `sluice.stages.json` are). */
   root: string;
   stage: string;
+  /** The text of `sluice.stages.json` for this synthesis; the project's own file when absent. */
+  stagesFile?: string;
   /** `sst secret set` values: `{ ApiToken: "..." }`. */
   secrets: Record<string, string>;
   /** The deployer's shell environment, on top of the test process's. */
