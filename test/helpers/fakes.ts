@@ -3,7 +3,10 @@ import {
   createMemoryByteSource,
   DEFAULT_IMPORT_LIMITS,
   DEFAULT_PROBE_SETTINGS,
+  type Delivery,
+  type DeliveryStore,
   type ExportStore,
+  isOpen,
   type MetadataSchema,
   NotFoundError,
   type ObjectStore,
@@ -191,6 +194,35 @@ export function createMemoryExportStore() {
     },
     async hasImport(key) {
       return files.has(key);
+    },
+  };
+  return store;
+}
+
+/** Deliveries in memory, with the DynamoDB store's conditional update; open ones listed oldest first. */
+export function createMemoryDeliveryStore() {
+  const deliveries = new Map<string, Delivery>();
+  const store: DeliveryStore & { deliveries: Map<string, Delivery> } = {
+    deliveries,
+    async enqueue(delivery) {
+      if (!deliveries.has(delivery.file)) deliveries.set(delivery.file, structuredClone(delivery));
+    },
+    async listOpen() {
+      return [...deliveries.values()]
+        .filter((d) => isOpen(d.state))
+        .sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.file.localeCompare(b.file))
+        .map((d) => structuredClone(d));
+    },
+    async listRecent(limit) {
+      return [...deliveries.values()]
+        .sort((a, b) => b.createdAt.localeCompare(a.createdAt))
+        .slice(0, limit)
+        .map((d) => structuredClone(d));
+    },
+    async update(next, expected) {
+      if (deliveries.get(next.file)?.state !== expected) return false;
+      deliveries.set(next.file, structuredClone(next));
+      return true;
     },
   };
   return store;

@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createApiDeps } from "../../functions/api";
-import { createDeliveryHandler } from "../../functions/deliver";
+import { createDeliveryHandler, DELIVERY_MARGIN_MS } from "../../functions/deliver";
 import { createApp } from "../../packages/api/src/index";
 import { startFakeEncord } from "../../packages/cli/src/fake-encord/index";
 import { callApi } from "../helpers/api-request";
@@ -35,7 +35,7 @@ beforeAll(async () => {
     ENCORD_INTEGRATION: INTEGRATION,
     ENCORD_SSH_KEY_FILE: keyFile,
   });
-  deliver = createDeliveryHandler(h.deps, 1);
+  deliver = createDeliveryHandler(h.deps, { pollSeconds: 1 });
 });
 afterAll(async () => {
   await h?.stop();
@@ -141,6 +141,48 @@ describe("delivery to Encord through the fake server", () => {
 
     expect(Date.now() - started).toBeGreaterThanOrEqual(1_000);
     expect((await h.record("limited/a.png"))?.encord?.itemId).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
+  it("starts nothing and leaves the file queued for a later run when the Lambda's remaining time is within the margin", async () => {
+    await h.put("late/a.png", mediaBytes("image.png"));
+    await h.settle();
+    await h.exportNow();
+    const jobsBefore = fake.state.jobs.size;
+
+    const result = await deliver({}, { getRemainingTimeInMillis: () => DELIVERY_MARGIN_MS + 500 });
+    const open = (await h.deps.pipeline.deliveries?.listOpen()) ?? [];
+    await deliverAll();
+
+    expect(result).toMatchObject({ started: [], finished: [], outOfTime: true });
+    expect(open.map((delivery) => delivery.state)).toEqual(["queued"]);
+    expect(fake.state.jobs.size).toBe(jobsBefore + 1);
+    expect((await h.record("late/a.png"))?.encord?.itemId).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
+  it("asks Encord for a poll no longer than the Lambda's remaining time less the margin", async () => {
+    await h.put("short/a.png", mediaBytes("image.png"));
+    await h.settle();
+    await h.exportNow();
+    const encord = await h.deps.encord?.();
+    if (!encord) throw new Error("delivery is off");
+    const waits: number[] = [];
+    const recording = {
+      ...encord,
+      poll: (folder: string, jobId: string, seconds: number) => {
+        waits.push(seconds);
+        return encord.poll(folder, jobId, seconds);
+      },
+    };
+    const patient = createDeliveryHandler({ ...h.deps, encord: async () => recording }, { pollSeconds: 20 });
+    const deadline = Date.now() + DELIVERY_MARGIN_MS + 2_500;
+
+    await patient({}, { getRemainingTimeInMillis: () => deadline - Date.now() });
+    await deliverAll();
+
+    expect(waits).toHaveLength(1);
+    expect(waits[0]).toBeGreaterThanOrEqual(1);
+    expect(waits[0]).toBeLessThanOrEqual(2);
+    expect((await h.record("short/a.png"))?.encord?.itemId).toMatch(/^[0-9a-f-]{36}$/);
   });
 
   it("lists deliveries with their job, state and unit counts, and answers 409 while delivery is off", async () => {

@@ -98,8 +98,10 @@ export async function startLocalStack(
           startDrainLoop(workQueue.queue, createWorkHandler(deps), onError),
         ];
   const exporter = startExporter(createExportHandler(deps), onError);
-  // Delivery to Encord, when configured: the poller every few seconds, one long poll of at most 2 s each.
-  const poller = deps.encord ? startExporter(createDeliveryHandler(deps, 2), onError) : null;
+  // Delivery to Encord, when configured: the poller every few seconds, one long poll of at most 2 s each,
+  // a run of at most 5 s (no Lambda timeout here, so no margin), which is also the longest `stop()` waits for it.
+  const deliver = createDeliveryHandler(deps, { pollSeconds: 2, budgetMs: 5_000, marginMs: 0 });
+  const poller = deps.encord ? startExporter(deliver, onError) : null;
 
   const apiUrl = `http://127.0.0.1:${api.port}`;
   const s3Url = `http://127.0.0.1:${s3.port}`;

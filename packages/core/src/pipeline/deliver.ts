@@ -11,21 +11,41 @@ export interface DeliveryRunResult {
   started: string[];
   restarted: string[];
   finished: { file: string; jobId: string; state: Delivery["state"]; items: number; unitErrors: number }[];
+  /** The run stopped at its deadline; the deliveries it did not reach stay open for the next run. */
+  outOfTime: boolean;
 }
+
+/** How long one run may take; the caller keeps the clock (a Lambda's remaining time less a margin). */
+export interface DeliveryRunLimits {
+  /** The longest one long poll may hold, in seconds. */
+  pollSeconds: number;
+  /** Milliseconds left before the run must stop, the time for the writes after its last poll already kept back. */
+  remainingMs(): number;
+}
+
+/** Less time than this left and no job is started or polled: the next run takes it up. */
+const MIN_STEP_MS = 1_000;
 
 /**
  * One run of the poller (design.md "Delivery to Encord"): per Encord folder, one job at a time,
- * oldest file first. A running job is long-polled (at most `pollSeconds`); a finished one writes
- * each record's item id (matched by title) or unit error (matched by object URL); then the folder's
- * next queued file is started. A delivery left `submitting` (the process stopped between starting a
- * job and saving its id) is started again: every import file sets `skip_duplicate_urls`, so Encord
- * skips the items the lost job already made instead of duplicating them.
+ * oldest file first. A running job is long-polled (at most `pollSeconds`, and never beyond the time
+ * left); a finished one writes each record's item id (matched by title) or unit error (matched by
+ * object URL); then the folder's next queued file is started. A delivery left `submitting` (the
+ * process stopped between starting a job and saving its id) is started again: every import file sets
+ * `skip_duplicate_urls`, so Encord skips the items the lost job already made instead of duplicating them.
+ * When the time is up the run returns; what it did not reach stays `queued` or `running`.
  */
-export async function runDeliveries(deps: DeliveryDeps, pollSeconds: number): Promise<DeliveryRunResult> {
-  const result: DeliveryRunResult = { started: [], restarted: [], finished: [] };
-  const byFolder = groupBy(await deps.deliveries.listOpen(), (delivery) => delivery.folder);
-  for (const deliveries of byFolder.values()) {
+export async function runDeliveries(
+  deps: DeliveryDeps,
+  limits: DeliveryRunLimits,
+): Promise<DeliveryRunResult> {
+  const result: DeliveryRunResult = { started: [], restarted: [], finished: [], outOfTime: false };
+  const folders = [...groupBy(await deps.deliveries.listOpen(), (delivery) => delivery.folder).values()];
+  for (const [index, deliveries] of folders.entries()) {
+    // Each folder still to come gets its share of the time left, so one slow job cannot starve the others.
+    const wait = () => pollWait(limits, folders.length - index);
     for (const delivery of deliveries) {
+      if (wait() === null) return { ...result, outOfTime: true };
       let current: Delivery | null = delivery;
       if (current.state === "submitting") {
         current = await start(deps, current);
@@ -35,12 +55,21 @@ export async function runDeliveries(deps: DeliveryDeps, pollSeconds: number): Pr
         if (current) result.started.push(current.file);
       }
       if (current === null || current.jobId === null) break;
-      const done = await follow(deps, current, pollSeconds);
+      const seconds = wait();
+      if (seconds === null) return { ...result, outOfTime: true };
+      const done = await follow(deps, current, seconds);
       if (done === null) break;
       result.finished.push(done);
     }
   }
   return result;
+}
+
+/** The seconds the next poll may hold: the folder's share of the time left, at most `pollSeconds`; null when time is up. */
+function pollWait({ pollSeconds, remainingMs }: DeliveryRunLimits, shares: number): number | null {
+  const left = remainingMs();
+  if (left < MIN_STEP_MS) return null;
+  return Math.min(pollSeconds, Math.floor(left / shares / 1000));
 }
 
 /** Starts the job of a queued (or interrupted) delivery; null when another poller took it first. */
