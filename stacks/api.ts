@@ -20,7 +20,8 @@ export const api = new sst.aws.Function("Api", {
   runtime: "nodejs22.x",
   timeout: "30 seconds",
   memory: "1024 MB",
-  url: { authorization: "none" },
+  // Same-origin only: the console is served by the API itself (no CORS), and scripts are not browsers.
+  url: { authorization: "none", cors: false },
   environment: {
     ...functionEnvironment({ sendsWork: true }),
     API_TOKEN: apiToken.value,

@@ -23,7 +23,8 @@ export function redeployProblem(
   confirmed: readonly string[],
 ): string | null {
   if (previous === null) return null;
-  const describe = (bucket: string) => (bucket === "created" ? "the bucket the stack created" : `"${bucket}"`);
+  const describe = (bucket: string) =>
+    bucket === "created" ? "the bucket the stack created" : `"${bucket}"`;
   if (previous.dataBucket !== next.dataBucket && !confirmed.includes("existingBucket"))
     return `existingBucket: this stage reads ${describe(previous.dataBucket)}, and sluice.stages.json now says ${describe(next.dataBucket)}. Every function would read another data bucket. If you mean it, deploy once with SLUICE_CONFIRM=existingBucket.`;
   if (previous.delivery && !next.delivery && !confirmed.includes("encord"))

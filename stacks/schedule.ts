@@ -30,11 +30,14 @@ export function scheduleProblem(expression: string): string | null {
     const value = Number(rate[1]);
     const unit = rate[2] ?? "";
     if (value < 1) return "a rate must be at least 1";
-    if (value === 1 && unit.endsWith("s")) return `write rate(1 ${unit.slice(0, -1)}): a rate of 1 takes the singular`;
-    if (value > 1 && !unit.endsWith("s")) return `write rate(${value} ${unit}s): a rate above 1 takes the plural`;
+    if (value === 1 && unit.endsWith("s"))
+      return `write rate(1 ${unit.slice(0, -1)}): a rate of 1 takes the singular`;
+    if (value > 1 && !unit.endsWith("s"))
+      return `write rate(${value} ${unit}s): a rate above 1 takes the plural`;
     return null;
   }
-  if (expression.startsWith("rate(")) return "a rate is rate(VALUE UNIT), UNIT one of minute(s), hour(s), day(s)";
+  if (expression.startsWith("rate("))
+    return "a rate is rate(VALUE UNIT), UNIT one of minute(s), hour(s), day(s)";
   const cron = /^cron\((.*)\)$/.exec(expression);
   if (!cron) return "must be rate(VALUE UNIT) or cron(MIN HOUR DAY-OF-MONTH MONTH DAY-OF-WEEK YEAR)";
   const parts = (cron[1] ?? "").trim().split(/\s+/);
@@ -52,7 +55,8 @@ export function scheduleProblem(expression: string): string | null {
 }
 
 function fieldProblem(value: string, field: Field): string | null {
-  if (value === "?") return field.extra.includes("?") ? null : "? is allowed only in day-of-month and day-of-week";
+  if (value === "?")
+    return field.extra.includes("?") ? null : "? is allowed only in day-of-month and day-of-week";
   for (const item of value.split(",")) {
     const problem = itemProblem(item, field);
     if (problem) return problem;
@@ -63,7 +67,8 @@ function fieldProblem(value: string, field: Field): string | null {
 function itemProblem(item: string, field: Field): string | null {
   if (field.name === "day-of-month" && (item === "L" || /^L-\d+$/.test(item) || item === "LW")) return null;
   if (field.name === "day-of-month" && /^\d+W$/.test(item)) return boundProblem(item.slice(0, -1), field);
-  if (field.name === "day-of-week" && /^([1-7]|[A-Z]{3})L$/.test(item)) return boundProblem(item.slice(0, -1), field);
+  if (field.name === "day-of-week" && /^([1-7]|[A-Z]{3})L$/.test(item))
+    return boundProblem(item.slice(0, -1), field);
   if (field.name === "day-of-week" && /^([1-7]|[A-Z]{3})#[1-5]$/.test(item))
     return boundProblem(item.split("#")[0] ?? "", field);
   const [range = "", step, ...rest] = item.split("/");

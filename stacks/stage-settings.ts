@@ -48,8 +48,8 @@ const uuid = z.uuid("must be a UUID");
 const bucketName = z
   .string()
   .regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, "is not an S3 bucket name (3-63 of a-z 0-9 . -)");
-const arnOf = (service: string) =>
-  z.string().regex(new RegExp(`^arn:aws[a-z-]*:${service}:[a-z0-9-]+:\\d{12}:.+$`), `is not an ${service} ARN`);
+const arnOf = (service: string, what: string) =>
+  z.string().regex(new RegExp(`^arn:aws[a-z-]*:${service}:[a-z0-9-]+:\\d{12}:.+$`), `is not ${what} ARN`);
 
 const EncordSettingsSchema = z
   .object({
@@ -58,14 +58,21 @@ const EncordSettingsSchema = z
     integration: uuid.optional(),
     domain: z
       .string()
-      .refine((v) => v === "eu" || v === "us" || /^https?:\/\/[^/]+/.test(v), 'must be "eu", "us" or an http(s) URL')
+      .refine(
+        (v) => v === "eu" || v === "us" || /^https?:\/\/[^/]+/.test(v),
+        'must be "eu", "us" or an http(s) URL',
+      )
       .optional(),
   })
   .strict()
   .superRefine((value, ctx) => {
     // Half a configuration would deploy with delivery silently off: name what is missing instead.
     if (value.folder === undefined && value.folders === undefined)
-      ctx.addIssue({ code: "custom", path: ["folder"], message: "is required to deliver to Encord (or folders)" });
+      ctx.addIssue({
+        code: "custom",
+        path: ["folder"],
+        message: "is required to deliver to Encord (or folders)",
+      });
     if (value.integration === undefined)
       ctx.addIssue({ code: "custom", path: ["integration"], message: "is required to deliver to Encord" });
   });
@@ -79,8 +86,8 @@ export const StageSettingsSchema = z
       .optional(),
     existingBucket: bucketName.optional(),
     keyPrefix: text.optional(),
-    kmsKeyArn: arnOf("kms").optional(),
-    alarmTopicArn: arnOf("sns").optional(),
+    kmsKeyArn: arnOf("kms", "a KMS key").optional(),
+    alarmTopicArn: arnOf("sns", "an SNS topic").optional(),
     reconcileSchedule: z
       .string()
       .superRefine((value, ctx) => {

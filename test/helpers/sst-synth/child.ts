@@ -22,6 +22,8 @@ const recording: SynthRecording = {
 
 process.on("unhandledRejection", (error) => {
   recording.errors.push(describe(error));
+  // An error inside an apply (SST's SecretMissingError) leaves the outputs unsettled for ever: end once quiet.
+  void settle().then(() => finish("done"));
 });
 process.on("uncaughtException", (error) => {
   recording.errors.push(describe(error));
@@ -32,12 +34,19 @@ function describe(error: unknown): string {
   return String(error);
 }
 
+/** RPCs being answered: the program is not done while a build is running. */
+let inflight = 0;
+
 /** Answers the two RPCs a deploy makes of SST's CLI: `Runtime.Build` (bundle a handler) and `Provider.Aws.Bootstrap`. */
 function startRpcServer(workDir: string): Promise<Server> {
   const server = createServer((req, res) => {
     let body = "";
     req.on("data", (chunk) => {
       body += chunk;
+    });
+    inflight += 1;
+    res.on("finish", () => {
+      inflight -= 1;
     });
     req.on("end", async () => {
       const { method, params } = JSON.parse(body) as { method: string; params: [Record<string, unknown>] };
@@ -52,7 +61,9 @@ function startRpcServer(workDir: string): Promise<Server> {
           const handler = String(args.handler);
           const out = join(workDir, "artifacts", `${functionID}-src`);
           await rm(out, { recursive: true, force: true });
-          const cached = request.buildCache ? join(request.buildCache, handler.replace(/[^\w.-]/g, "_")) : null;
+          const cached = request.buildCache
+            ? join(request.buildCache, handler.replace(/[^\w.-]/g, "_"))
+            : null;
           if (cached) {
             try {
               await cp(cached, out, { recursive: true });
@@ -113,9 +124,33 @@ process.env.SST_SERVER = `http://127.0.0.1:${address.port}`;
 for (const [name, value] of Object.entries(request.secrets)) process.env[`SST_SECRET_${name}`] = value;
 for (const [name, value] of Object.entries(request.env)) process.env[name] = value;
 
+/** The part of the platform's `@pulumi/pulumi` the synthesis uses (the package is not a dependency of the project). */
+interface PulumiRuntime {
+  runtime: {
+    setMocks(
+      mocks: {
+        newResource(args: MockResourceArgs): { id: string; state: Record<string, unknown> };
+        call(args: { token: string; inputs: Record<string, unknown> }): Record<string, unknown>;
+      },
+      project: string,
+      stack: string,
+      preview: boolean,
+    ): Promise<void>;
+    getMonitor(): unknown;
+    runInPulumiStack(init: () => Promise<unknown>): Promise<unknown>;
+  };
+}
+interface MockResourceArgs {
+  type: string;
+  name: string;
+  inputs: Record<string, unknown>;
+  id?: string;
+}
+
+// The same module instance the program imports: both resolve to this file.
 const pulumi = (await import(
   pathToFileURL(join(PLATFORM, "node_modules/@pulumi/pulumi/index.js")).href
-)) as typeof import("@pulumi/pulumi");
+)) as PulumiRuntime;
 
 await pulumi.runtime.setMocks(
   {
@@ -188,7 +223,8 @@ function unwrapSecrets(value: unknown): never {
   if (Array.isArray(value)) return value.map(unwrapSecrets) as never;
   if (value && typeof value === "object") {
     const obj = value as Record<string, unknown>;
-    if (obj["4dabf18193072939515e22adb298388d"] === "1b47061264138c4ac30d75fd1eb44270") return unwrapSecrets(obj.value);
+    if (obj["4dabf18193072939515e22adb298388d"] === "1b47061264138c4ac30d75fd1eb44270")
+      return unwrapSecrets(obj.value);
     return Object.fromEntries(Object.entries(obj).map(([k, v]) => [k, unwrapSecrets(v)])) as never;
   }
   return value as never;
@@ -198,9 +234,10 @@ const timer = setTimeout(() => finish("timeout"), request.timeoutMs);
 
 async function settle(): Promise<void> {
   // The outputs resolve before every apply has declared its resources: wait until nothing new arrives.
+  const progress = () => recording.resources.length + recording.invokes.length + recording.errors.length;
   let seen = -1;
-  while (seen !== recording.resources.length + recording.invokes.length + recording.errors.length) {
-    seen = recording.resources.length + recording.invokes.length + recording.errors.length;
+  while (inflight > 0 || seen !== progress()) {
+    seen = progress();
     await new Promise((r) => setTimeout(r, 400));
   }
 }
@@ -218,8 +255,19 @@ async function finish(reason: string) {
 }
 
 try {
-  const mod = (await import(pathToFileURL(program).href)) as { default: () => Promise<Record<string, unknown>> };
-  const outputs = await pulumi.runtime.runInPulumiStack(mod.default);
+  const mod = (await import(pathToFileURL(program).href)) as {
+    default: () => Promise<Record<string, unknown>>;
+  };
+  const outputs = await pulumi.runtime.runInPulumiStack(async () => {
+    try {
+      return await mod.default();
+    } catch (error) {
+      // A program that throws (a settings error, the preflight) never settles its stack: end here.
+      recording.errors.push(describe(error));
+      await finish("done");
+      throw error;
+    }
+  });
   await settle();
   recording.outputs = (outputs ?? {}) as Record<string, unknown>;
   await finish("done");

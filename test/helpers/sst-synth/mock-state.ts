@@ -17,7 +17,12 @@ function physicalName(name: string, inputs: Inputs): string {
 }
 
 /** The state the mock returns for a new (or read) resource. */
-export function mockState(type: string, name: string, inputs: Inputs, id?: string): { id: string; state: Inputs } {
+export function mockState(
+  type: string,
+  name: string,
+  inputs: Inputs,
+  id?: string,
+): { id: string; state: Inputs } {
   const physical = id && type.startsWith("aws:s3/bucket") ? id : physicalName(name, inputs);
   const state: Inputs = { ...inputs };
   let resourceId = id || `${physical}-id`;
@@ -110,7 +115,8 @@ export function renderPolicyDocument(statements: StatementInput[] | undefined): 
     }
     if (s.conditions?.length) {
       const condition: Record<string, Record<string, string[]>> = {};
-      for (const c of s.conditions) condition[c.test] = { ...(condition[c.test] ?? {}), [c.variable]: c.values };
+      for (const c of s.conditions)
+        condition[c.test] = { ...(condition[c.test] ?? {}), [c.variable]: c.values };
       out.Condition = condition;
     }
     return out;
@@ -138,7 +144,12 @@ export function mockInvoke(
     case "aws:index/getPartition:getPartition":
       return { partition: "aws", dnsSuffix: "amazonaws.com", id: "aws" };
     case "aws:index/getCallerIdentity:getCallerIdentity":
-      return { accountId: ACCOUNT, arn: `arn:aws:iam::${ACCOUNT}:user/deployer`, userId: "AIDAMOCK", id: ACCOUNT };
+      return {
+        accountId: ACCOUNT,
+        arn: `arn:aws:iam::${ACCOUNT}:user/deployer`,
+        userId: "AIDAMOCK",
+        id: ACCOUNT,
+      };
     case "aws:cloudwatch/getEventBus:getEventBus": {
       const name = str(inputs.name) ?? "default";
       return { name, arn: `arn:aws:events:${REGION}:${ACCOUNT}:event-bus/${name}`, id: name };
@@ -147,7 +158,13 @@ export function mockInvoke(
       const bucket = str(inputs.bucket) ?? "";
       const found = existingBuckets[bucket];
       if (!found) throw new Error(`NotFound: bucket ${bucket} does not exist`);
-      return { bucket, arn: `arn:aws:s3:::${bucket}`, region: REGION, bucketRegion: found.region, id: bucket };
+      return {
+        bucket,
+        arn: `arn:aws:s3:::${bucket}`,
+        region: REGION,
+        bucketRegion: found.region,
+        id: bucket,
+      };
     }
     default:
       return undefined;

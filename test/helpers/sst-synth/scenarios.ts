@@ -23,7 +23,10 @@ export const SCENARIOS = {
   /** An existing bucket in the stack's region, a key prefix and an SSE-KMS key, in a stage not named prod. */
   existing: {
     stage: "staging",
-    stagesFile: stages({ existingBucket: EXISTING_BUCKET, keyPrefix: "cams/", kmsKeyArn: KMS_KEY }, "staging"),
+    stagesFile: stages(
+      { existingBucket: EXISTING_BUCKET, keyPrefix: "cams/", kmsKeyArn: KMS_KEY },
+      "staging",
+    ),
     existingBuckets: { [EXISTING_BUCKET]: { region: "us-east-1" } },
     secrets: { ApiToken: API_TOKEN },
     env: {},
@@ -70,9 +73,7 @@ async function inputsHash(scenario: Scenario): Promise<string> {
 
 async function listFiles(dir: string): Promise<string[]> {
   const entries = await readdir(join(PROJECT_ROOT, dir), { recursive: true, withFileTypes: true });
-  return entries
-    .filter((e) => e.isFile())
-    .map((e) => relative(PROJECT_ROOT, join(e.parentPath, e.name)));
+  return entries.filter((e) => e.isFile()).map((e) => relative(PROJECT_ROOT, join(e.parentPath, e.name)));
 }
 
 async function cached(scenario: Scenario): Promise<SynthRecording> {
