@@ -33,6 +33,7 @@ import {
   type LambdaFunctionSettings,
   type LambdaHandler,
   type LambdaRun,
+  lambdaNode,
   resolvableAbove,
   runInLambdaNode,
 } from "../helpers/lambda-node";
@@ -57,6 +58,8 @@ let encordKey: string;
 let reader: Deps;
 
 beforeAll(async () => {
+  // Fails at once, saying how to install it, when Node 22 is missing.
+  lambdaNode();
   work = await mkdtemp(join(tmpdir(), "sluice-bundles-"));
   const built = buildBundles(join(work, "build"));
   [s3, dynamo, aws] = await Promise.all([
