@@ -94,6 +94,8 @@ export interface LambdaRun {
   version: string;
   /** Milliseconds from process start to the bundle's import done, measured in the child. */
   initMs: number;
+  /** CPU milliseconds (user and system) the process spent until then: what a busy machine does not inflate. */
+  initCpuMs: number;
   /** Milliseconds from spawn to exit, measured here. */
   wallMs: number;
   invocations: Invocation[];
@@ -132,6 +134,8 @@ const fail = (error) => {
 // Caught so that Node does not print the failing line: the whole minified bundle is one line.
 const mod = await import(pathToFileURL(file).href).catch(fail);
 const initMs = performance.now();
+const cpu = process.cpuUsage();
+const initCpuMs = (cpu.user + cpu.system) / 1000;
 const handler = mod[exportName];
 if (typeof handler !== "function") throw new Error(file + " does not export a function " + exportName);
 const invocations = [];
@@ -157,7 +161,7 @@ for (const event of input.events) {
     invocations.push({ ok: false, errorType: error?.name ?? "Error", errorMessage: String(error?.message ?? error), stack: String(error?.stack ?? "") });
   }
 }
-const line = "\\n${MARKER}" + JSON.stringify({ version: process.version, initMs, invocations }) + "\\n";
+const line = "\\n${MARKER}" + JSON.stringify({ version: process.version, initMs, initCpuMs, invocations }) + "\\n";
 process.stdout.write(line, () => process.exit(0));
 `;
 
