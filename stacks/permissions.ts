@@ -60,7 +60,7 @@ export function readImports(exportsBucket: HasArn): Permission[] {
 /** Writing import files under `imports/`, and HEAD of one (GetObject) to learn whether a claimed file was written. */
 export function writeImports(exportsBucket: HasArn): Permission[] {
   return [
-    { actions: ["s3:PutObject"], resources: [$interpolate`${exportsBucket.arn}/imports/*`] },
+    { actions: ["s3:GetObject", "s3:PutObject"], resources: [$interpolate`${exportsBucket.arn}/imports/*`] },
   ];
 }
 
