@@ -34,7 +34,7 @@ export const api = new sst.aws.Function("Api", {
   },
   permissions: [
     ...readDataBucket(dataBucket, settings.kmsKeyArn),
-    ...writeRecords(table),
+    ...writeRecords(table, ["GetItem", "BatchGetItem", "PutItem"], { query: settings.encord !== null }),
     ...writeRecordOverflow(exportsBucket),
     ...apiExportsAccess(exportsBucket),
     ...sendWork(workQueue),

@@ -16,7 +16,7 @@ export const deliverer = settings.encord
         memory: "512 MB",
         environment: { ...functionEnvironment({ sendsWork: false }), ...encordEnvironment },
         permissions: [
-          ...writeRecords(table),
+          ...writeRecords(table, ["GetItem", "BatchGetItem", "PutItem", "UpdateItem"], { query: true }),
           ...readRecordOverflow(exportsBucket),
           ...readImports(exportsBucket),
         ],

@@ -16,7 +16,7 @@ export const exporter = new sst.aws.CronV2("Export", {
     memory: "512 MB",
     environment: { ...functionEnvironment({ sendsWork: false }), ...eventsEnvironment, ...encordEnvironment },
     permissions: [
-      ...writeRecords(table, { deleteItem: true }),
+      ...writeRecords(table, ["GetItem", "PutItem", "UpdateItem", "DeleteItem"], { query: true }),
       ...readRecordOverflow(exportsBucket),
       ...writeImports(exportsBucket),
       ...putEvents(eventBus),

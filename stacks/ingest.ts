@@ -3,6 +3,7 @@ import {
   readDataBucket,
   scanRecords,
   sendWork,
+  withoutUnusedQueueActions,
   writeRecordOverflow,
   writeRecords,
 } from "./permissions";
@@ -63,7 +64,6 @@ export const eventsEnvironment = { EVENT_BUS_NAME: eventBus.name };
 /** The ingest and work functions' permissions: read data, read and write records, send work, publish events. */
 const pipelinePermissions = [
   ...readDataBucket(dataBucket, settings.kmsKeyArn),
-  ...writeRecords(table),
   ...writeRecordOverflow(exportsBucket),
   ...sendWork(workQueue),
   ...putEvents(eventBus),
@@ -114,9 +114,9 @@ export const ingestSubscriber = ingestQueue.subscribe(
     timeout: `${INGEST_TIMEOUT_SECONDS} seconds`,
     memory: "1024 MB",
     environment: { ...functionEnvironment({ sendsWork: true }), ...eventsEnvironment },
-    permissions: pipelinePermissions,
+    permissions: [...pipelinePermissions, ...writeRecords(table, ["GetItem", "PutItem"])],
   },
-  { batch: { size: 10, partialResponses: true } },
+  { batch: { size: 10, partialResponses: true }, transform: { function: withoutUnusedQueueActions } },
 );
 
 /** The work function, on the work queue. */
@@ -127,7 +127,11 @@ export const workSubscriber = workQueue.subscribe(
     timeout: `${WORK_TIMEOUT_SECONDS} seconds`,
     memory: "1024 MB",
     environment: { ...functionEnvironment({ sendsWork: true }), ...eventsEnvironment },
-    permissions: [...pipelinePermissions, ...scanRecords(table)],
+    permissions: [
+      ...pipelinePermissions,
+      ...writeRecords(table, ["GetItem", "BatchGetItem", "PutItem", "UpdateItem"]),
+      ...scanRecords(table),
+    ],
   },
-  { batch: { size: 1, partialResponses: true } },
+  { batch: { size: 1, partialResponses: true }, transform: { function: withoutUnusedQueueActions } },
 );

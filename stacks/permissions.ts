@@ -19,17 +19,16 @@ export function readDataBucket(bucket: HasArn, kmsKeyArn: string | null): Permis
   return statements;
 }
 
-/** The records table and its indexes; `deleteItem` only for the exporter, whose lease is deleted on release. */
-export function writeRecords(table: HasArn, options: { deleteItem?: boolean } = {}): Permission[] {
-  const actions = [
-    "dynamodb:GetItem",
-    "dynamodb:BatchGetItem",
-    "dynamodb:Query",
-    "dynamodb:PutItem",
-    "dynamodb:UpdateItem",
-  ];
-  if (options.deleteItem) actions.push("dynamodb:DeleteItem");
-  return [{ actions, resources: [table.arn, $interpolate`${table.arn}/index/*`] }];
+/** The item actions a function takes on the records table, and Query on its indexes when it lists them. */
+export function writeRecords(
+  table: HasArn,
+  actions: string[],
+  options: { query?: boolean } = {},
+): Permission[] {
+  const statements: Permission[] = [{ actions: actions.map((a) => `dynamodb:${a}`), resources: [table.arn] }];
+  if (options.query)
+    statements.push({ actions: ["dynamodb:Query"], resources: [$interpolate`${table.arn}/index/*`] });
+  return statements;
 }
 
 /** A reconcile reads the records table page by page (a Scan: the table is keyed by hash, not by prefix). */
@@ -61,6 +60,7 @@ export function readImports(exportsBucket: HasArn): Permission[] {
 export function writeImports(exportsBucket: HasArn): Permission[] {
   return [
     { actions: ["s3:GetObject", "s3:PutObject"], resources: [$interpolate`${exportsBucket.arn}/imports/*`] },
+    { actions: ["s3:ListBucket"], resources: [exportsBucket.arn] },
   ];
 }
 
@@ -103,4 +103,16 @@ export function putEvents(bus: HasArn): Permission[] {
 /** Sending pages of fan-out work. */
 export function sendWork(queue: HasArn): Permission[] {
   return [{ actions: ["sqs:SendMessage"], resources: [queue.arn] }];
+}
+
+// What the SQS event source's poller uses of a function's role (AWS's AWSLambdaSQSQueueExecutionRole: Receive,
+// Delete, GetQueueAttributes); SST's `queue.subscribe` also grants these two, which nothing calls.
+const UNUSED_BY_POLLER = ["sqs:ChangeMessageVisibility", "sqs:GetQueueUrl"];
+
+/** A queue subscriber's `transform.function`: drops the queue actions SST adds that the poller never uses. */
+export function withoutUnusedQueueActions(args: sst.aws.FunctionArgs): undefined {
+  args.permissions = $output(args.permissions ?? []).apply((statements) =>
+    statements.map((s) => ({ ...s, actions: s.actions.filter((a) => !UNUSED_BY_POLLER.includes(a)) })),
+  );
+  return undefined;
 }

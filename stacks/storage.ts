@@ -52,11 +52,6 @@ export const table = new sst.aws.Dynamo("Records", {
     pendingExport: { hashKey: "pendingPk", rangeKey: "pendingSk", projection: "all" },
   },
   // It holds what the bucket cannot rebuild (API edits, Encord item ids, delivery state, jobs): kept on
-  // `sst remove` in every stage, and AWS refuses to delete it while protection is on.
+  // `sst remove` in every stage (the app's `removal: "retain"`), and AWS refuses to delete it while protected.
   deletionProtection: true,
-  transform: {
-    table: (_args, opts) => {
-      opts.retainOnDelete = true;
-    },
-  },
 });

@@ -52,7 +52,8 @@ function startRpcServer(workDir: string): Promise<Server> {
       const { method, params } = JSON.parse(body) as { method: string; params: [Record<string, unknown>] };
       const args = params[0];
       const reply = (payload: unknown) => {
-        res.writeHead(200, { "content-type": "application/json" });
+        // No keep-alive: a reused socket that the server times out just then reads as ECONNRESET in SST's client.
+        res.writeHead(200, { "content-type": "application/json", connection: "close" });
         res.end(JSON.stringify(payload));
       };
       try {

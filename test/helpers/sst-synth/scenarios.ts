@@ -42,6 +42,8 @@ export const SCENARIOS = {
 
 export type ScenarioName = keyof typeof SCENARIOS;
 
+const HARNESS_FAILURE = /synthesis did not finish|ECONNRESET|socket hang up|Failed to call RPC|rpc server/;
+
 const memo = new Map<string, Promise<SynthRecording>>();
 
 /**
@@ -90,6 +92,8 @@ async function cached(scenario: Scenario): Promise<SynthRecording> {
     if (!f.includes("node_modules")) sources.update(f).update(await readFile(join(PROJECT_ROOT, f)));
   const buildCache = join(dir, "builds", sources.digest("hex").slice(0, 16));
   const recording = await synthesize({ buildCache, ...scenario });
+  // A harness failure is not a result of these inputs: never keep it.
+  if (recording.errors.some((e) => HARNESS_FAILURE.test(e))) return recording;
   await mkdir(dir, { recursive: true });
   const partial = `${file}.${process.pid}`;
   await writeFile(partial, JSON.stringify(recording));
