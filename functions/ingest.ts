@@ -1,8 +1,8 @@
 import { EventParseError, parseStorageEventBody } from "@sluice/aws";
 import { ingestEvent } from "@sluice/core";
-import type { Context, SQSEvent, SQSRecord } from "aws-lambda";
+import type { Context, SQSEvent } from "aws-lambda";
 import { type Deps, deps } from "./deps";
-import { createSqsBatchHandler } from "./sqs-batch";
+import { createSqsBatchHandler, type SqsRecordHandler } from "./sqs-batch";
 
 /**
  * The ingest queue's handler: one S3 event per message. Permanent problems of an object end up on
@@ -10,23 +10,19 @@ import { createSqsBatchHandler } from "./sqs-batch";
  * `batchItemFailures` so that SQS retries just those messages.
  */
 export function createIngestHandler(d: Deps) {
-  const handleRecord = async (message: SQSRecord) => {
+  const handleRecord: SqsRecordHandler = async (message, log) => {
     let event: ReturnType<typeof parseStorageEventBody>;
     try {
       event = parseStorageEventBody(message.body);
     } catch (error) {
       // Not an S3 object event: nothing to record and retrying cannot help.
-      if (error instanceof EventParseError)
-        return d.logger.error("unparseable message", { error: error.message });
+      if (error instanceof EventParseError) return log.error("unparseable message", { error: error.message });
       throw error;
     }
-    d.logger.appendKeys({ bucket: event.bucket, key: event.rawKey });
-    try {
-      const result = await ingestEvent(d.pipeline, event);
-      d.logger.info("ingested", { ...result });
-    } finally {
-      d.logger.removeKeys(["bucket", "key"]);
-    }
+    // On this message's own logger only (see createSqsBatchHandler): its lines, the failure's included, carry its key.
+    log.appendKeys({ bucket: event.bucket, key: event.rawKey });
+    const result = await ingestEvent(d.pipeline, event);
+    log.info("ingested", { ...result });
   };
   return createSqsBatchHandler(d, handleRecord);
 }

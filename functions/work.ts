@@ -4,43 +4,50 @@ import {
   rederivePage,
   runReconcileStep,
   runReimportPage,
+  type WorkMessage,
   WorkMessageSchema,
 } from "@sluice/core";
-import type { Context, SQSEvent, SQSRecord } from "aws-lambda";
+import type { Context, SQSEvent } from "aws-lambda";
 import { type Deps, deps } from "./deps";
-import { createSqsBatchHandler } from "./sqs-batch";
+import { createSqsBatchHandler, type SqsRecordHandler } from "./sqs-batch";
 
 /** The work queue's handler: one page of fan-out work per message (a `_defaults.json` change, a reimport step, a group assembly). */
 export function createWorkHandler(d: Deps) {
-  const handleRecord = async (record: SQSRecord) => {
+  const handleRecord: SqsRecordHandler = async (record, log) => {
     const parsed = WorkMessageSchema.safeParse(safeJson(record.body));
-    if (!parsed.success) return d.logger.error("unparseable work message", { error: parsed.error.message });
+    if (!parsed.success) return log.error("unparseable work message", { error: parsed.error.message });
     const message = parsed.data;
-    if (message.type === "rederive-prefix") {
-      const result = await rederivePage(d.pipeline, message);
-      return d.logger.info("page done", { prefix: message.prefix, source: message.source, ...result });
-    }
-    if (message.type === "assemble-group") {
-      const outcome = await assembleGroupPage(d.pipeline, message);
-      return d.logger.info("group assembled", { folder: message.folder, outcome });
-    }
-    if (message.type === "assemble-series") {
-      const outcome = await assembleSeriesPage(d.pipeline, message);
-      return d.logger.info("series assembled", { seriesUid: message.seriesUid, outcome });
-    }
+    // On this message's own logger only (see createSqsBatchHandler): its lines, the failure's included, say what it is about.
+    log.appendKeys(logKeysOf(message));
+    if (message.type === "rederive-prefix")
+      return log.info("page done", { ...(await rederivePage(d.pipeline, message)) });
+    if (message.type === "assemble-group")
+      return log.info("group assembled", { outcome: await assembleGroupPage(d.pipeline, message) });
+    if (message.type === "assemble-series")
+      return log.info("series assembled", { outcome: await assembleSeriesPage(d.pipeline, message) });
     if (message.type === "reconcile-list" || message.type === "reconcile-records") {
       const result = await runReconcileStep({ ...d.pipeline, jobs: d.jobs }, message);
-      return d.logger.info("reconcile step done", { jobId: message.jobId, type: message.type, ...result });
+      return log.info("reconcile step done", { ...result });
     }
     const result = await runReimportPage({ ...d.pipeline, jobs: d.jobs }, message);
-    d.logger.info("reimport step done", {
-      jobId: message.jobId,
-      type: message.type,
-      step: message.step,
-      ...result,
-    });
+    log.info("reimport step done", { ...result });
   };
   return createSqsBatchHandler(d, handleRecord);
+}
+
+/** What a work message is about, as log keys. */
+function logKeysOf(message: WorkMessage): Record<string, unknown> {
+  const { type, bucket } = message;
+  switch (message.type) {
+    case "rederive-prefix":
+      return { type, bucket, prefix: message.prefix, source: message.source };
+    case "assemble-group":
+      return { type, bucket, folder: message.folder };
+    case "assemble-series":
+      return { type, bucket, folder: message.folder, seriesUid: message.seriesUid };
+    default:
+      return { type, bucket, jobId: message.jobId, step: message.step };
+  }
 }
 
 function safeJson(text: string): unknown {
