@@ -22,6 +22,8 @@ function queueAlarm(
   description: string,
 ) {
   return new aws.cloudwatch.MetricAlarm(name, {
+    // By app and stage, like every other resource: stages tell apart in the console, the deployer policy scopes to them.
+    name: `${$app.name}-${$app.stage}-${name}`,
     alarmDescription: description,
     namespace: "AWS/SQS",
     metricName,

@@ -78,6 +78,8 @@ if (dataBucketCreated) {
 
 /** Object Created / Object Deleted events of the data bucket (optionally under a key prefix). */
 export const dataEventsRule = new aws.cloudwatch.EventRule("DataEvents", {
+  // Named by app and stage (Pulumi would add a random suffix to "DataEvents"), so the deployer policy can scope to it.
+  name: `${$app.name}-${$app.stage}-DataEvents`,
   description: "Sluice: data bucket object events to the ingest queue",
   eventPattern: $jsonStringify({
     source: ["aws.s3"],

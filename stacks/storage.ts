@@ -1,10 +1,22 @@
 import { settings } from "./settings";
 
 // Buckets outlive `sst remove` in every stage (design.md "Decisions"): they hold user data and import history.
-const retained = (args: aws.s3.BucketArgs, opts: $util.CustomResourceOptions) => {
+// So do the settings that protect them (HTTPS-only policy, public access block) and that readers rely on.
+const retainedBucket = (args: aws.s3.BucketArgs, opts: $util.CustomResourceOptions) => {
   opts.retainOnDelete = true;
   args.forceDestroy = false;
   return undefined;
+};
+const retainedSetting = (_args: unknown, opts: $util.CustomResourceOptions) => {
+  opts.retainOnDelete = true;
+  return undefined;
+};
+const retained = {
+  bucket: retainedBucket,
+  policy: retainedSetting,
+  publicAccessBlock: retainedSetting,
+  cors: retainedSetting,
+  lifecycle: retainedSetting,
 };
 
 /**
@@ -25,7 +37,7 @@ export const dataBucketCreated = settings.existingBucket === null;
 /** The data bucket: read-only to Sluice; an existing one is only referenced, never managed. */
 export const dataBucket =
   settings.existingBucket === null
-    ? new sst.aws.Bucket("Data", { cors: ENCORD_CORS, transform: { bucket: retained } })
+    ? new sst.aws.Bucket("Data", { cors: ENCORD_CORS, transform: retained })
     : sst.aws.Bucket.get("Data", settings.existingBucket);
 
 /** Sluice's own bucket: `imports/` (import files), `records/` (oversized record payloads), `responses/` (large API answers). */
@@ -34,7 +46,7 @@ export const exportsBucket = new sst.aws.Bucket("Exports", {
   cors: false,
   // Large API answers are fetched once through a presigned URL; a week is plenty.
   lifecycle: [{ id: "responses", prefix: "responses/", expiresIn: "7 days" }],
-  transform: { bucket: retained },
+  transform: retained,
 });
 
 /** The records table, with exactly the keys and indexes of `tableDefinition` (packages/aws/src/table.ts). */

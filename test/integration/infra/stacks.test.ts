@@ -179,7 +179,9 @@ describe("sst.config.ts under SST's real components", () => {
         Resource: [ingestArn],
         Principal: { Service: ["events.amazonaws.com"] },
         Condition: {
-          ArnEquals: { "aws:SourceArn": ["arn:aws:events:us-east-1:123456789012:rule/DataEvents"] },
+          ArnEquals: {
+            "aws:SourceArn": ["arn:aws:events:us-east-1:123456789012:rule/sluice-prod-DataEvents"],
+          },
         },
       },
     ]);
