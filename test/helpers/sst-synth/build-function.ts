@@ -8,7 +8,7 @@ export const PROJECT_ROOT = resolve(import.meta.dirname, "../../..");
 // SST 4.17.1's Node build (Go source pkg/runtime/node/build.go; ../shared/docs/sst-offline.md "SST's Node
 // function build"): ESM, minified, bundled with the AWS SDK, and this banner so that CommonJS dependencies
 // can still `require` Node built-ins (debug, supports-color and dicom-parser do).
-const BANNER = [
+export const BANNER = [
   `import { createRequire as topLevelCreateRequire } from 'module';`,
   `const require = topLevelCreateRequire(import.meta.url);`,
   `import { fileURLToPath as topLevelFileUrlToPath, URL as topLevelURL } from "url"`,

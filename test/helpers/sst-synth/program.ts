@@ -1,7 +1,7 @@
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { build, type Plugin } from "esbuild";
-import { PROJECT_ROOT } from "./build-function";
+import { BANNER, PROJECT_ROOT } from "./build-function";
 
 /** `.sst/platform`, written by `npm run sst:install`. */
 export const PLATFORM = join(PROJECT_ROOT, ".sst/platform");
@@ -18,14 +18,6 @@ export interface AppGlobals {
   providers: Record<string, unknown>;
   home: string;
 }
-
-const BANNER = [
-  `import { createRequire as topLevelCreateRequire } from 'module';`,
-  `const require = topLevelCreateRequire(import.meta.url);`,
-  `import { fileURLToPath as topLevelFileUrlToPath, URL as topLevelURL } from "url"`,
-  `const __filename = topLevelFileUrlToPath(import.meta.url)`,
-  `const __dirname = topLevelFileUrlToPath(new topLevelURL(".", import.meta.url))`,
-].join("\n");
 
 /** Fails unless `.sst/platform` is the pinned SST release. */
 export async function checkPlatformVersion(): Promise<void> {
