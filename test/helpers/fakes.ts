@@ -109,10 +109,10 @@ export function createMemoryRecordStore() {
       },
       async claimExport(bucket, key, revision, file) {
         const item = items.get(`${bucket}#${key}`);
-        if (!item || item.revision !== revision) return false;
+        if (!item || item.revision !== revision) return null;
         item.export = { state: "pending", file };
         item.revision += 1;
-        return true;
+        return clone(item);
       },
       async markExported(bucket, key, revision, file, at) {
         const item = items.get(`${bucket}#${key}`);

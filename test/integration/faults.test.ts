@@ -2,6 +2,7 @@ import { ListObjectsV2Command } from "@aws-sdk/client-s3";
 import type { MiddlewareStack } from "@smithy/types";
 import type { SQSEvent } from "aws-lambda";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { cutWritesAfterTheirIndexes } from "../helpers/dynalite-crash";
 import { mediaBytes } from "../helpers/media";
 import { DATA_BUCKET, type PipelineHarness, startPipeline } from "../helpers/pipeline-harness";
 
@@ -295,6 +296,65 @@ describe("fault injection: nothing lost, nothing duplicated", () => {
     expect(crashed).toContain("crashed");
     expect(claimed?.export).toMatchObject({ state: "pending", file: expect.stringMatching(/^imports\//) });
     expect(await tally("claim-crash")).toEqual(CLEAN);
+  });
+});
+
+describe("the exporter exports only what it claimed, as the table holds it", () => {
+  it("exports a record once when a kill -9 left the pendingExport index with a copy of a write that never happened", async () => {
+    // The record's first write reaches the index only (the process dies before the item is written); its
+    // event was never acknowledged, so it is delivered again and written anew, at a later time. The index
+    // keeps the dead write's entry: before the fix, every run exported that copy into a new file, forever.
+    const key = "killed/a.png";
+    let dead: string | undefined;
+    const stop = cutWritesAfterTheirIndexes((attribute) => {
+      const sk = attribute("pendingSk");
+      if (attribute("pk") !== `${DATA_BUCKET}#${key}` || sk === undefined) return false;
+      dead ??= sk;
+      return sk === dead;
+    });
+    await h.put(key, mediaBytes("image.png"));
+    const cuts = await h.settle().then(stop, (error: unknown) => {
+      stop();
+      throw error;
+    });
+    const runs = [];
+    for (let run = 0; run < 4; run += 1) runs.push(await h.exportNow());
+    const entries = (await h.exportedEntries()).filter((e) => e.title === key);
+
+    expect(cuts).toBeGreaterThan(0);
+    expect(runs.map((run) => run.files.length)).toEqual([1, 0, 0, 0]);
+    expect(entries).toHaveLength(1);
+    expect((await h.record(key))?.export.state).toBe("exported");
+  });
+
+  it("skips a record whose entry changed between listing and claiming, and exports its new entry next run", async () => {
+    const key = "changed-claim/a.png";
+    await h.put(key, mediaBytes("image.png"));
+    await h.settle();
+    const { records } = h.deps.pipeline;
+    const claimExport = records.claimExport.bind(records);
+    let changed = false;
+    records.claimExport = async (...args) => {
+      if (!changed) {
+        changed = true;
+        await h.put(`${key}.metadata.json`, JSON.stringify({ camera: "right" }));
+        await h.settle();
+      }
+      return claimExport(...args);
+    };
+    const first = await h.exportNow().finally(() => {
+      records.claimExport = claimExport;
+    });
+    const second = await h.exportNow();
+    const entries = (await h.exportedEntries()).filter((e) => e.title === key);
+
+    expect(changed).toBe(true);
+    expect(first.files).toEqual([]);
+    expect(first.changedMeanwhile).toBe(1);
+    expect(second.files).toHaveLength(1);
+    expect(entries).toHaveLength(1);
+    expect(entries[0]?.clientMetadata).toEqual({ camera: "right" });
+    expect((await h.record(key))?.export.state).toBe("exported");
   });
 });
 

@@ -1,8 +1,11 @@
-import { DeleteCommand, type DynamoDBDocumentClient, PutCommand } from "@aws-sdk/lib-dynamodb";
+import { type DynamoDBDocumentClient, PutCommand } from "@aws-sdk/lib-dynamodb";
 import type { RecordStore } from "@sluice/core";
 import { isConditionFailed, toDynamoError } from "./dynamo-errors";
 
-/** Named leases (`pk = lease#<name>`) in the records table, so that one exporter runs at a time. */
+// A released lease expired at the epoch: free to anyone at any time.
+const FREE = "1970-01-01T00:00:00.000Z";
+
+/** Named leases (`pk = #lease#<name>`) in the records table, so that one exporter runs at a time. */
 export function createLeases(
   doc: DynamoDBDocumentClient,
   tableName: string,
@@ -31,18 +34,19 @@ export function createLeases(
     async releaseLease(name, owner) {
       const pk = `#lease#${name}`;
       try {
+        // Released by marking it expired, not by deleting it: the exporter needs no DeleteItem on the table.
         await doc.send(
-          new DeleteCommand({
+          new PutCommand({
             TableName: tableName,
-            Key: { pk },
+            Item: { pk, owner, expiresAt: FREE },
             ConditionExpression: "#owner = :owner",
             ExpressionAttributeNames: { "#owner": "owner" },
             ExpressionAttributeValues: { ":owner": owner },
           }),
         );
       } catch (error) {
-        // Someone else holds it now (ours expired): theirs to release.
-        if (!isConditionFailed(error)) throw toDynamoError(error, `DeleteItem ${pk}`);
+        // Someone else holds it now (ours expired): theirs to release. A lease never taken fails too: nothing to free.
+        if (!isConditionFailed(error)) throw toDynamoError(error, `PutItem ${pk}`);
       }
     },
   };

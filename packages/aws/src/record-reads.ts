@@ -9,7 +9,7 @@ import { PENDING_EXPORT_INDEX } from "./table";
 const BATCH_GET_LIMIT = 100;
 const UNPROCESSED_ATTEMPTS = 8;
 
-// Only what the merge needs; the whole item is parsed later, by the store.
+// Only what the merge needs; the whole item is read again from the table, and parsed, by the store.
 const KeyedItemSchema = z.object({ pk: z.string() });
 const PendingItemSchema = z.object({ pk: z.string(), pendingSk: z.string() });
 
@@ -44,8 +44,9 @@ export async function batchGetItems(
 }
 
 /**
- * Items pending export changed at or before `changedBefore`, oldest first, at most `limit`: each shard of
- * the pendingExport index is already sorted, so the oldest `limit` of each shard, merged, are enough.
+ * The main keys of the pendingExport index's entries changed at or before `changedBefore`, oldest first, at
+ * most `limit` (a key may appear twice while the index holds a stale entry): each shard of the index is
+ * already sorted, so the oldest `limit` of each shard, merged, are enough.
  */
 export async function queryPending(
   doc: DynamoDBDocumentClient,
@@ -53,7 +54,7 @@ export async function queryPending(
   shards: number,
   changedBefore: string,
   limit: number,
-): Promise<unknown[]> {
+): Promise<string[]> {
   if (limit <= 0) return [];
   const perShard = await Promise.all(
     Array.from({ length: shards }, (_, shard) => queryShard(doc, tableName, shard, changedBefore, limit)),
@@ -62,7 +63,7 @@ export async function queryPending(
     .flat()
     .sort((a, b) => (a.sk < b.sk ? -1 : a.sk > b.sk ? 1 : 0))
     .slice(0, limit)
-    .map((entry) => entry.item);
+    .map((entry) => entry.pk);
 }
 
 async function queryShard(
@@ -71,8 +72,8 @@ async function queryShard(
   shard: number,
   changedBefore: string,
   limit: number,
-): Promise<{ sk: string; item: unknown }[]> {
-  const entries: { sk: string; item: unknown }[] = [];
+): Promise<{ sk: string; pk: string }[]> {
+  const entries: { sk: string; pk: string }[] = [];
   let cursor: Record<string, unknown> | undefined;
   do {
     const out = await callDynamo(`Query ${PENDING_EXPORT_INDEX} shard ${shard}`, () =>
@@ -84,6 +85,8 @@ async function queryShard(
           // as pks start with an ASCII bucket name. ISO times of one precision sort as strings.
           KeyConditionExpression: "pendingPk = :shard AND pendingSk <= :bound",
           ExpressionAttributeValues: { ":shard": `pending#${shard}`, ":bound": `${changedBefore}#\uffff` },
+          // The index's copy of the item is not used (listPending reads the table): only its keys travel.
+          ProjectionExpression: "pk, pendingSk",
           Limit: limit - entries.length,
           ExclusiveStartKey: cursor,
         }),
@@ -91,7 +94,7 @@ async function queryShard(
     );
     for (const item of out.Items ?? []) {
       const parsed = PendingItemSchema.safeParse(item);
-      if (parsed.success) entries.push({ sk: parsed.data.pendingSk, item });
+      if (parsed.success) entries.push({ sk: parsed.data.pendingSk, pk: parsed.data.pk });
     }
     cursor = out.LastEvaluatedKey;
   } while (cursor !== undefined && entries.length < limit);

@@ -64,10 +64,18 @@ export function createRecordStore(options: RecordStoreOptions): DynamoRecordStor
     }
   }
 
-  /** Sets a record's export state at `revision + 1` if its revision is still `revision`; answers whether it did. */
-  async function setExportState(pk: string, revision: number, state: StoredRecord["export"], extra: string) {
+  /**
+   * Sets a record's export state at `revision + 1` if its revision is still `revision`; answers the item as
+   * the write left it (ALL_NEW), or null when the condition failed.
+   */
+  async function setExportState(
+    pk: string,
+    revision: number,
+    state: StoredRecord["export"],
+    extra: string,
+  ): Promise<unknown> {
     try {
-      await doc.send(
+      const out = await doc.send(
         new UpdateCommand({
           TableName: tableName,
           Key: { pk },
@@ -75,11 +83,12 @@ export function createRecordStore(options: RecordStoreOptions): DynamoRecordStor
           ConditionExpression: "#revision = :revision",
           ExpressionAttributeNames: { "#export": "export", "#revision": "revision" },
           ExpressionAttributeValues: { ":export": state, ":revision": revision, ":next": revision + 1 },
+          ReturnValues: "ALL_NEW",
         }),
       );
-      return true;
+      return out.Attributes ?? null;
     } catch (error) {
-      if (isConditionFailed(error)) return false;
+      if (isConditionFailed(error)) return null;
       throw toDynamoError(error, `UpdateItem ${pk}`);
     }
   }
@@ -136,17 +145,25 @@ export function createRecordStore(options: RecordStoreOptions): DynamoRecordStor
     },
 
     async listPending(changedBefore, limit) {
-      const items = await queryPending(doc, tableName, shards, changedBefore, limit);
+      const pks = await queryPending(doc, tableName, shards, changedBefore, limit);
+      // The index's copies only name candidates: an index read is eventually consistent in AWS, and dynalite
+      // writes index entries before their item, so a kill -9 between the two leaves an entry of a write that
+      // never happened, forever. Each candidate is read again from the table, consistently.
+      const found = await batchGetItems(doc, tableName, pks);
+      const items = [...new Set(pks)].flatMap((pk) => {
+        const raw = found.get(pk);
+        return raw === undefined ? [] : [raw];
+      });
       const records = await Promise.all(items.map(hydrate));
-      // The index is eventually consistent, and hydrate may re-read a newer item that is no longer pending.
-      return records.filter((record) => record.export.state === "pending");
+      return records.filter((r) => r.export.state === "pending" && r.updatedAt <= changedBefore);
     },
 
     // Claim and mark move the revision: a writer that read the record before them must read it again,
     // or its write would put back the pending state it read and the entry would be exported twice.
     async claimExport(bucket, key, revision, file) {
       // Still pending (the index entry stays), so a crash before the file is written loses nothing.
-      return setExportState(recordPk(bucket, key), revision, { state: "pending", file }, "");
+      const claimed = await setExportState(recordPk(bucket, key), revision, { state: "pending", file }, "");
+      return claimed === null ? null : hydrate(claimed);
     },
 
     async setEncord(bucket, key, encord) {
@@ -169,7 +186,13 @@ export function createRecordStore(options: RecordStoreOptions): DynamoRecordStor
 
     async markExported(bucket, key, revision, file, at) {
       const exported = { state: "exported" as const, file, at };
-      return setExportState(recordPk(bucket, key), revision, exported, " REMOVE pendingPk, pendingSk");
+      const marked = await setExportState(
+        recordPk(bucket, key),
+        revision,
+        exported,
+        " REMOVE pendingPk, pendingSk",
+      );
+      return marked !== null;
     },
 
     ...createLeases(doc, tableName),

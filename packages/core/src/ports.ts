@@ -60,13 +60,18 @@ export interface RecordStore {
    * otherwise throws WriteConflictError. The caller sets `revision` to expectedRevision + 1.
    */
   put(record: StoredRecord, expectedRevision: number | null): Promise<void>;
-  /** Records pending export whose last change is at or before `changedBefore` (ISO time), oldest first. */
+  /**
+   * Records pending export whose last change is at or before `changedBefore` (ISO time), oldest first, each
+   * once and as the table holds it now (a consistent read): an index only names candidates, since its copy
+   * may be stale (an eventually consistent index, or one that kept the entry of a write a crash cut short).
+   */
   listPending(changedBefore: string, limit: number): Promise<StoredRecord[]>;
   /**
    * Claims a pending record for the import file `file` about to be written, if its revision is still
-   * `revision` (it stays pending, with `export.file` set, at `revision + 1`); answers whether it did.
+   * `revision` (it stays pending, with `export.file` set, at `revision + 1`); answers the record as the
+   * claim left it, or null when the claim failed.
    */
-  claimExport(bucket: string, key: string, revision: number, file: string): Promise<boolean>;
+  claimExport(bucket: string, key: string, revision: number, file: string): Promise<StoredRecord | null>;
   /** Marks a record exported (at `revision + 1`) if its revision is still `revision`; answers whether it did. */
   markExported(bucket: string, key: string, revision: number, file: string, at: string): Promise<boolean>;
   /**
@@ -81,6 +86,7 @@ export interface RecordStore {
   ): Promise<{ keys: string[]; cursor: string | null }>;
   /** Takes or renews the named lease until `until` if it is free or expired at `now`; answers whether it holds it. */
   acquireLease(name: string, owner: string, now: string, until: string): Promise<boolean>;
+  /** Frees the named lease if `owner` still holds it (a lease taken over after it expired is left to its holder). */
   releaseLease(name: string, owner: string): Promise<void>;
   /**
    * Raises the named flag unless it is up and was raised less than `staleAfterSeconds` before `now`;

@@ -388,6 +388,37 @@ describe("createRecordStore", () => {
     expect(afterRelease).toBe(true);
   });
 
+  it("releases a lease by marking it free, never with DeleteItem, so that the exporter needs no DeleteItem", async () => {
+    // Prepare
+    const { store } = await newStore();
+    const at = (minute: number) => `2024-05-01T10:0${minute}:00.000Z`;
+    const commands: string[] = [];
+    dynamo.client.middlewareStack.add(
+      (next, context) => (args) => {
+        commands.push(context.commandName ?? "");
+        return next(args);
+      },
+      { step: "initialize", name: "record-lease-commands" },
+    );
+
+    // Act
+    try {
+      await store.releaseLease("exporter", "never-held");
+      await store.acquireLease("exporter", "a", at(0), at(9));
+      await store.releaseLease("exporter", "a");
+      const other = await store.acquireLease("exporter", "b", at(1), at(9));
+      await store.releaseLease("exporter", "a");
+      const stillHeld = await store.acquireLease("exporter", "c", at(2), at(9));
+
+      // Assert
+      expect([other, stillHeld]).toEqual([true, false]);
+      expect(commands).not.toContain("DeleteItemCommand");
+      expect(new Set(commands)).toEqual(new Set(["PutItemCommand"]));
+    } finally {
+      dynamo.client.middlewareStack.remove("record-lease-commands");
+    }
+  });
+
   it("raises a flag once until it is lowered or goes stale", async () => {
     // Prepare
     const { store } = await newStore();

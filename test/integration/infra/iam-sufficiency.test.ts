@@ -117,16 +117,16 @@ describe("each function's synthesized IAM policy against the AWS calls it makes"
   it("reports a call as denied when one action is removed from the statement that allowed it", () => {
     const exporter = deployedFunction("default", "export");
     const calls = callsOf("default", "export");
-    const withoutDeleteItem = exporter.statements.map((s) => ({
+    const withoutUpdateItem = exporter.statements.map((s) => ({
       ...s,
-      Action: s.Action.filter((action) => action !== "dynamodb:DeleteItem"),
+      Action: s.Action.filter((action) => action !== "dynamodb:UpdateItem"),
     }));
 
     const before = deniedPermissions(exporter, calls, world.emulated);
-    const after = deniedPermissions({ ...exporter, statements: withoutDeleteItem }, calls, world.emulated);
+    const after = deniedPermissions({ ...exporter, statements: withoutUpdateItem }, calls, world.emulated);
 
     expect(after.filter((line) => !before.includes(line))).toEqual([
-      expect.stringMatching(/^export: dynamodb:DeleteItem on arn:aws:dynamodb:[\w-]+:\d+:table\/[\w-]+ \(/),
+      expect.stringMatching(/^export: dynamodb:UpdateItem on arn:aws:dynamodb:[\w-]+:\d+:table\/[\w-]+ \(/),
     ]);
   });
 });

@@ -14,7 +14,6 @@ import {
 } from "@aws-sdk/client-s3";
 import {
   BatchGetCommand,
-  DeleteCommand,
   DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
@@ -253,7 +252,7 @@ describe("createRecordStore", () => {
 
   it("ignores a lost condition when releasing a lease someone else took", async () => {
     // Prepare
-    dynamo.on(DeleteCommand).rejects(conditionFailed());
+    dynamo.on(PutCommand).rejects(conditionFailed());
 
     // Act
     const release = store.releaseLease("exporter", "a");
@@ -264,7 +263,7 @@ describe("createRecordStore", () => {
 
   it("throws a TransientError when releasing a lease is throttled", async () => {
     // Prepare
-    dynamo.on(DeleteCommand).rejects(sdkError("ThrottlingException", 400));
+    dynamo.on(PutCommand).rejects(sdkError("ThrottlingException", 400));
 
     // Act
     const release = store.releaseLease("exporter", "a");

@@ -35,8 +35,9 @@ const STEP_ATTEMPTS = 3;
 
 /**
  * The outbox exporter (design.md "Data flow" step 7): under a lease, takes pending records that
- * have settled, claims them for a new import file, writes the file, then marks each exported only
- * if its revision did not change meanwhile. The claim makes a crash harmless without relying on
+ * have settled (as the table holds them, never an index's copy), claims them for a new import file,
+ * writes the file with the claimed records only, then marks each exported only if its revision did
+ * not change meanwhile. The claim makes a crash harmless without relying on
  * Encord's `skip_duplicate_urls`: a record claimed for a file that exists is marked exported by the
  * next run instead of being written again; one claimed for a file never written is exported anew.
  */
@@ -71,7 +72,11 @@ function byFolder(deps: PipelineDeps, pending: readonly StoredRecord[]): Map<str
   });
 }
 
-/** Writes the files of one folder's records, and queues each file's delivery when there is a folder. */
+/**
+ * Writes the files of one folder's records, and queues each file's delivery when there is a folder. Each
+ * file holds only the records claimed for it, as their claims left them: a record whose claim failed (it
+ * changed since it was read) is left out, and exported by the next run as it is then.
+ */
 async function exportGroup(
   deps: PipelineDeps,
   window: ExportWindow,
@@ -81,7 +86,7 @@ async function exportGroup(
   result: ExportResult,
 ): Promise<void> {
   const built = buildImports(pending, deps.settings.limits);
-  for (const { file, keys } of built.files) {
+  for (const { keys } of built.files) {
     const name = window.newId();
     const key = deps.exports.importKey(name);
     const claimed: StoredRecord[] = [];
@@ -89,20 +94,17 @@ async function exportGroup(
       const record = byKey.get(recordKey);
       const claim = (r: StoredRecord) => deps.records.claimExport(r.bucket, r.key, r.revision, key);
       const current = record ? await whileSameEntry(deps, record, claim) : null;
-      if (current)
-        claimed.push({
-          ...current,
-          revision: current.revision + 1,
-          export: { state: "pending", file: key },
-        });
+      if (current) claimed.push(current);
     }
-    await deps.exports.putImport(name, serializeImportFile(file, "compact"));
-    result.files.push({ key, entries: keys.length });
     result.changedMeanwhile += keys.length - claimed.length;
+    if (claimed.length === 0) continue;
+    await deps.exports.putImport(name, serializeImportFile(claimedFile(claimed, deps), "compact"));
+    result.files.push({ key, entries: claimed.length });
     await markAll(deps, claimed, key, window.now, result);
     if (folder !== null && deps.deliveries) {
       const at = window.now;
-      const base = { file: key, folder, keys, jobId: null, attempts: 0, counts: null, errors: [] };
+      const delivered = claimed.map((record) => record.key);
+      const base = { file: key, folder, keys: delivered, jobId: null, attempts: 0, counts: null, errors: [] };
       await deps.deliveries.enqueue({ ...base, state: "queued", createdAt: at, updatedAt: at });
     }
   }
@@ -110,6 +112,18 @@ async function exportGroup(
     if (record.status !== "invalid" || byKey.get(record.key)?.status === "invalid") continue;
     result.invalid += await markInvalid(deps, record, window.now);
   }
+}
+
+/**
+ * The import file of the records claimed for it, built from the claimed copies. Their entries are those the
+ * file was planned with (a claim is taken only on the same entry), so they fit one file; if they did not, the
+ * run stops before writing, and the records, claimed for a file that does not exist, are exported anew.
+ */
+function claimedFile(claimed: readonly StoredRecord[], deps: PipelineDeps) {
+  const [file, ...more] = buildImports(claimed, deps.settings.limits).files;
+  if (file === undefined || more.length > 0 || file.keys.length !== claimed.length)
+    throw new Error(`the ${claimed.length} records claimed for one import file no longer make one file`);
+  return file.file;
 }
 
 /**
@@ -156,18 +170,20 @@ async function markAll(
 /**
  * Runs a revision-conditional step (claim, mark) on a record, and when it loses to a write that left
  * the entry as it was (a redelivered event, a sidecar's event after the data's own read the sidecar),
- * runs it again on the record as it is now: the file holds that entry, so it must not be sent again.
- * Answers the record the step succeeded on, or null when the entry changed (it is exported next run).
+ * runs it again on the record as the table holds it now. Answers the record the step succeeded on (a
+ * claim's own answer when it gives one), or null when the entry changed (it is exported next run).
  */
 async function whileSameEntry(
   deps: PipelineDeps,
   record: StoredRecord,
-  step: (current: StoredRecord) => Promise<boolean>,
+  step: (current: StoredRecord) => Promise<StoredRecord | boolean | null>,
 ): Promise<StoredRecord | null> {
   const entry = stableStringify(record.importEntry);
   let current: StoredRecord | null = record;
   for (let attempt = 0; attempt < STEP_ATTEMPTS && current !== null; attempt += 1) {
-    if (await step(current)) return current;
+    const done = await step(current);
+    if (done === true) return current;
+    if (done) return stableStringify(done.importEntry) === entry ? done : null;
     current = await deps.records.get(record.bucket, record.key);
     const same = current?.export.state === "pending" && stableStringify(current.importEntry) === entry;
     if (!same) current = null;
