@@ -1,13 +1,15 @@
+import { jobLeaseAt, WORK_MAX_RECEIVES } from "@sluice/aws";
 import {
   assembleGroupPage,
   assembleSeriesPage,
+  type JobStepContext,
   rederivePage,
   runReconcileStep,
   runReimportPage,
   type WorkMessage,
   WorkMessageSchema,
 } from "@sluice/core";
-import type { Context, SQSEvent } from "aws-lambda";
+import type { Context, SQSEvent, SQSRecord } from "aws-lambda";
 import { type Deps, deps } from "./deps";
 import { createSqsBatchHandler, type SqsRecordHandler } from "./sqs-batch";
 
@@ -25,14 +27,21 @@ export function createWorkHandler(d: Deps) {
       return log.info("group assembled", { outcome: await assembleGroupPage(d.pipeline, message) });
     if (message.type === "assemble-series")
       return log.info("series assembled", { outcome: await assembleSeriesPage(d.pipeline, message) });
+    const step = jobStepContext(record);
     if (message.type === "reconcile-list" || message.type === "reconcile-records") {
-      const result = await runReconcileStep({ ...d.pipeline, jobs: d.jobs }, message);
+      const result = await runReconcileStep({ ...d.pipeline, jobs: d.jobs }, message, step);
       return log.info("reconcile step done", { ...result });
     }
-    const result = await runReimportPage({ ...d.pipeline, jobs: d.jobs }, message);
+    const result = await runReimportPage({ ...d.pipeline, jobs: d.jobs }, message, step);
     log.info("reimport step done", { ...result });
   };
   return createSqsBatchHandler(d, handleRecord);
+}
+
+/** A job step's delivery: whether it is the last before the dead-letter queue, and the job's renewed place. */
+function jobStepContext(record: SQSRecord): JobStepContext {
+  const receives = Number(record.attributes.ApproximateReceiveCount);
+  return { lastAttempt: receives >= WORK_MAX_RECEIVES, lease: jobLeaseAt(Date.now()) };
 }
 
 /** What a work message is about, as log keys. */

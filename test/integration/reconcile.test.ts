@@ -1,5 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { createApiDeps } from "../../functions/api";
+import { createReconcileHandler } from "../../functions/reconcile";
 import { createApp } from "../../packages/api/src/index";
 import { callApi } from "../helpers/api-request";
 import { mediaBytes } from "../helpers/media";
@@ -97,5 +98,31 @@ describe("POST /reconcile", () => {
     expect(res.status).toBe(202);
     expect((await call(`/reimports/${body.id}`)).body).toMatchObject({ status: "done", prefix: "" });
     expect(bad.status).toBe(400);
+  });
+
+  it("skips the scheduled reconcile, with a log line naming the job, while a job runs on an overlapping prefix", async () => {
+    await unseen(() => h.put("sched/a.png", mediaBytes("image.png")));
+    const running = await call("/reimports", { prefix: "sched/" });
+    const info = vi.spyOn(h.deps.logger, "info");
+    const scheduled = createReconcileHandler(h.deps, "");
+
+    const skipped = await scheduled();
+    const logged = info.mock.calls.map((args) => [...args]);
+    info.mockRestore();
+    await h.settle();
+    const started = await scheduled();
+    await h.settle();
+    const reimport = (await call(`/reimports/${running.body.id}`)).body;
+    const reconcile = "id" in started ? (await call(`/reimports/${started.id}`)).body : null;
+
+    expect(running.status).toBe(202);
+    expect(skipped).toEqual({ skipped: true, jobIds: [running.body.id] });
+    expect(logged).toContainEqual([
+      "reconcile skipped: jobs are running",
+      expect.objectContaining({ prefix: "", jobIds: [running.body.id] }),
+    ]);
+    expect(reimport.status).toBe("done");
+    expect(reconcile).toMatchObject({ kind: "reconcile", status: "done", prefix: "" });
+    expect((await h.record("sched/a.png"))?.status).toBe("ready");
   });
 });

@@ -4,6 +4,7 @@ import type { Context, MiddlewareHandler } from "hono";
 import { HTTPException } from "hono/http-exception";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import type { z } from "zod";
+import { jobAdmissionResponse } from "./job-admission-errors";
 
 /** The body of every error response (design.md "HTTP API"). */
 export interface ErrorBody {
@@ -52,6 +53,8 @@ export function toErrorResponse(
   if (error instanceof NotFoundError) return errorResponse(c, 404, "not-found", error.message);
   if (error instanceof AccessDeniedError) return errorResponse(c, 403, "access-denied", error.message);
   if (error instanceof WriteConflictError) return errorResponse(c, 409, "write-conflict", error.message);
+  const refusedJob = jobAdmissionResponse(error, c);
+  if (refusedJob) return refusedJob;
   if (error instanceof TransientError) {
     c.header("Retry-After", SECONDS_BEFORE_RETRY);
     return errorResponse(c, 503, "unavailable", error.message);

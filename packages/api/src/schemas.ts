@@ -7,7 +7,15 @@ export const ErrorBodySchema = z
     error: z.object({
       code: z.string(),
       message: z.string(),
-      details: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
+      details: z
+        .array(
+          z.object({
+            path: z.string(),
+            message: z.string(),
+            jobId: z.string().optional().openapi({ description: "the running job that refused the request" }),
+          }),
+        )
+        .optional(),
     }),
   })
   .openapi("Error");
@@ -65,6 +73,20 @@ export const jsonResponse = <T>(schema: T, description: string) => ({
   description,
   content: { "application/json": { schema } },
 });
+
+/** What a job start answers when admission refuses it (design: whole-bucket work is admitted). */
+export const JOB_ADMISSION_RESPONSES = {
+  409: {
+    description:
+      "`job-running`: a reimport or reconcile runs on an overlapping prefix; its id is in `details[0].jobId`",
+    content: { "application/json": { schema: ErrorBodySchema } },
+  },
+  429: {
+    description:
+      "`too-many-jobs`: the deployment runs as many jobs as it allows at once; `details` name them",
+    content: { "application/json": { schema: ErrorBodySchema } },
+  },
+} as const;
 
 /** The error responses every authenticated route documents. */
 export const ERROR_RESPONSES = {

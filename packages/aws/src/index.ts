@@ -14,6 +14,7 @@ export * from "./local/queue-snapshot";
 export * from "./local/s3rver-bridge";
 export * from "./local/s3rver-event";
 export * from "./record-store";
+export * from "./running-jobs";
 export * from "./s3-errors";
 export * from "./s3-export-store";
 export * from "./s3-object-store";

@@ -12,6 +12,7 @@ import {
 } from "@sluice/core";
 import { z } from "zod";
 import { callDynamo, isConditionFailed, toDynamoError } from "./dynamo-errors";
+import { createRunningJobs } from "./running-jobs";
 
 // A bucket name never starts with `#`, so no record can collide with a job.
 const jobPk = (id: string) => `#job#${id}`;
@@ -52,7 +53,7 @@ const JobItemSchema = z.object({
 });
 type JobItem = z.infer<typeof JobItemSchema>;
 
-/** Creates the job store: one item per job (`pk = #job#<id>`) in the records table. */
+/** Creates the job store: one item per job (`pk = #job#<id>`) and the running-jobs registry, in the records table. */
 export function createJobStore(doc: DynamoDBDocumentClient, tableName: string): JobStore {
   async function readItem(id: string): Promise<JobItem | null> {
     const read = new GetCommand({ TableName: tableName, Key: { pk: jobPk(id) }, ConsistentRead: true });
@@ -176,6 +177,8 @@ export function createJobStore(doc: DynamoDBDocumentClient, tableName: string): 
         throw toDynamoError(error, `UpdateItem ${jobPk(id)}`);
       }
     },
+
+    ...createRunningJobs(doc, tableName),
   };
 }
 

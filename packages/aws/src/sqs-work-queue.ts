@@ -2,6 +2,13 @@ import { SendMessageCommand, type SQSClient } from "@aws-sdk/client-sqs";
 import { TransientError, type WorkMessage, type WorkQueue } from "@sluice/core";
 import { isTransientSdkError } from "./s3-errors";
 
+/**
+ * Receives of a work message before it is dead-lettered (design.md "Decisions": five): the stacks'
+ * maxReceiveCount (stacks/ingest.ts MAX_RECEIVES) and the local queues' default. A job's step on its
+ * last receive records what still fails instead of failing again, so that the job ends.
+ */
+export const WORK_MAX_RECEIVES = 5;
+
 /** What the SQS work queue needs: a client built by the composition root, and the queue's URL. */
 export interface SqsWorkQueueOptions {
   client: SQSClient;

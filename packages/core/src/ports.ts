@@ -1,5 +1,6 @@
 import type { Delivery, DeliveryState, UploadJobResult } from "./delivery";
 import type { Job, JobProgress, JobStatus, NewJob } from "./job";
+import type { RunningJob } from "./job-admission";
 import type { MetadataSchema } from "./metadata-schema";
 import type { OutboundEvent } from "./outbound-events";
 import type { SluiceRecord } from "./record";
@@ -151,6 +152,13 @@ export interface JobStore {
   addProgress(id: string, progress: JobProgress): Promise<boolean>;
   /** Moves the job to `status` unless it is already there or further on; answers whether it moved. */
   setStatus(id: string, status: JobStatus, at: string): Promise<boolean>;
+  /**
+   * The places of running jobs (one registry item, since only single-item conditional writes exist) and the
+   * registry's version; version 0 when it was never written.
+   */
+  readRunningJobs(): Promise<{ jobs: RunningJob[]; version: number }>;
+  /** Replaces the registry if its version is still `version`; answers whether it did (false: written meanwhile). */
+  writeRunningJobs(jobs: readonly RunningJob[], version: number): Promise<boolean>;
 }
 
 /** The queues whose dead letters Sluice lists and redrives. */

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createApiDeps } from "../../../functions/api";
 import { createWorkHandler } from "../../../functions/work";
 import { createApp, reimportSequencer } from "../../../packages/api/src/index";
+import { JOB_LEASE_SECONDS } from "../../../packages/core/src/index";
 import { callApi } from "../../helpers/api-request";
 import { DATA_BUCKET, type PipelineHarness, startPipeline } from "../../helpers/pipeline-harness";
 
@@ -43,6 +44,126 @@ async function putUnseen(objects: Record<string, string>) {
     h.bridgePaused = false;
   }
 }
+
+describe("POST /reimports and POST /reconcile: admission", () => {
+  it("admits one of 40 whole-bucket reimports and reconciles sent at once; the others answer 409 with its id", async () => {
+    await putUnseen({ "whole/a.txt": "a\n" });
+    const asks = Array.from({ length: 40 }, (_, i) =>
+      i % 2 === 0
+        ? call("/reimports", { method: "POST", json: { prefix: "", dryRun: i % 4 === 0 } })
+        : call("/reconcile", { method: "POST", json: {} }),
+    );
+
+    const answers = await Promise.all(asks);
+    const accepted = answers.filter((answer) => answer.status === 202);
+    const refused = answers.filter((answer) => answer.status === 409);
+    const queued = h.workQueue.size();
+    await h.workQueue.drain(work, { timeoutMs: 60_000 });
+    const ended = (await call(`/reimports/${accepted[0]?.body.id}`)).body;
+    const next = await reimport({ prefix: "" });
+
+    expect(accepted).toHaveLength(1);
+    expect(refused).toHaveLength(39);
+    for (const { body } of refused) {
+      expect(body.error.code).toBe("job-running");
+      expect(body.error.message).toContain("the whole bucket");
+      expect(body.error.details).toEqual([
+        { path: "prefix", message: expect.any(String), jobId: accepted[0]?.body.id },
+      ]);
+    }
+    expect(queued).toBe(1);
+    expect(ended.status).toBe("done");
+    expect(next.started.status).toBe(202);
+    expect(next.job.status).toBe("done");
+  }, 60_000);
+
+  it("answers 429 while four jobs run, 409 for a prefix inside a running job's, and admits again once they end", async () => {
+    await putUnseen({ "cap/a/1.txt": "1\n", "cap/e/1.txt": "1\n" });
+    const first = [
+      await call("/reimports", { method: "POST", json: { prefix: "cap/a/" } }),
+      await call("/reimports", { method: "POST", json: { prefix: "cap/b/", dryRun: true } }),
+      await call("/reconcile", { method: "POST", json: { prefix: "cap/c/" } }),
+      await call("/reimports", { method: "POST", json: { keys: ["cap/d/1.txt"] } }),
+    ];
+
+    const fifth = await app.request("/reimports", {
+      method: "POST",
+      headers: { Authorization: `Bearer ${TOKEN}`, "Content-Type": "application/json" },
+      body: JSON.stringify({ prefix: "cap/e/" }),
+    });
+    const fifthBody = JSON.parse(await fifth.text());
+    const inside = await call("/reimports", { method: "POST", json: { prefix: "cap/a/deeper/" } });
+    await h.workQueue.drain(work, { timeoutMs: 60_000 });
+    const afterwards = await reimport({ prefix: "cap/e/" });
+
+    expect(first.map((answer) => answer.status)).toEqual([202, 202, 202, 202]);
+    expect(fifth.status).toBe(429);
+    expect(fifth.headers.get("retry-after")).toBe("60");
+    expect(fifthBody.error.code).toBe("too-many-jobs");
+    expect(fifthBody.error.message).toContain("(4)");
+    expect(fifthBody.error.details.map((d: { jobId: string }) => d.jobId)).toEqual(
+      first.map((answer) => answer.body.id),
+    );
+    expect(inside.status).toBe(409);
+    expect(inside.body.error.details[0].jobId).toBe(first[0]?.body.id);
+    expect(afterwards.started.status).toBe(202);
+    expect(afterwards.job).toMatchObject({ status: "done", done: 1 });
+  }, 60_000);
+
+  it("frees the place of a job whose steps were lost once its lease expires", async () => {
+    const lost = await call("/reimports", { method: "POST", json: { prefix: "lost/" } });
+    // Its function died with its only message: the job never ends.
+    const [message] = h.workQueue.receive(1);
+    h.workQueue.delete(message?.receiptHandle ?? "");
+    const { now } = h.deps.pipeline;
+    const refused = await call("/reconcile", { method: "POST", json: { prefix: "lost/" } });
+    h.deps.pipeline.now = () => new Date(Date.now() + JOB_LEASE_SECONDS * 1000 + 1).toISOString();
+    const admitted = await call("/reconcile", { method: "POST", json: { prefix: "lost/" } }).finally(() => {
+      h.deps.pipeline.now = now;
+    });
+    await h.workQueue.drain(work, { timeoutMs: 60_000 });
+
+    expect(lost.status).toBe(202);
+    expect(refused.status).toBe(409);
+    expect(admitted.status).toBe(202);
+    expect((await call(`/reimports/${admitted.body.id}`)).body.status).toBe("done");
+    expect((await call(`/reimports/${lost.body.id}`)).body.status).toBe("queued");
+  }, 30_000);
+});
+
+describe("POST /reimports: a key that keeps failing", () => {
+  it("counts it as failed with its error on the step's last attempt, reimports the rest of its page, and ends the job", async () => {
+    await putUnseen({ "flaky/a.txt": "a\n", "flaky/b.txt": "b\n", "flaky/c.txt": "c\n" });
+    const name = "fail-flaky-b";
+    // Every read of one object answers 500, after the SDK's retries: a transient error that never passes.
+    h.s3.client.middlewareStack.add(
+      (next) => async (args) => {
+        const input: object = args.input;
+        if ("Key" in input && input.Key === "flaky/b.txt")
+          throw Object.assign(new Error("We encountered an internal error."), {
+            name: "InternalError",
+            $fault: "server",
+            $metadata: { httpStatusCode: 500 },
+          });
+        return next(args);
+      },
+      { step: "initialize", name },
+    );
+
+    const { started, job } = await reimport({ prefix: "flaky/" }).finally(() =>
+      h.s3.client.middlewareStack.remove(name),
+    );
+
+    expect(started.status).toBe(202);
+    expect(job).toMatchObject({ status: "done", total: 3, done: 2, failed: 1 });
+    expect(job.errors).toEqual([
+      { key: "flaky/b.txt", code: "reimport-failed", message: expect.stringContaining("last attempt") },
+    ]);
+    expect((await h.record("flaky/a.txt"))?.status).toBe("ready");
+    expect((await h.record("flaky/c.txt"))?.status).toBe("ready");
+    expect(h.workQueue.deadLetters()).toHaveLength(0);
+  }, 30_000);
+});
 
 describe("POST /reimports: a prefix", () => {
   it("counts a 1,000-object prefix before processing it, shows 0 < done < total mid-way, then finishes", async () => {

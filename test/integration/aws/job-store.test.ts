@@ -107,4 +107,22 @@ describe("createJobStore", () => {
     expect((await jobs.getJob(id))?.status).toBe("failed");
     expect((await jobs.getJob(done))?.status).toBe("done");
   });
+
+  it("replaces the running-jobs registry only over the version it read, from none at version 0", async () => {
+    const place = { id: "R1", kind: "reconcile" as const, prefix: null, dryRun: false, expiresAt: AT };
+
+    const empty = await jobs.readRunningJobs();
+    const first = await jobs.writeRunningJobs([place], 0);
+    const againFromNone = await jobs.writeRunningJobs([], 0);
+    const read = await jobs.readRunningJobs();
+    const stale = await jobs.writeRunningJobs([], 0);
+    const next = await jobs.writeRunningJobs([{ ...place, prefix: "p/" }], read.version);
+    const raw = await dynamo.doc.send(new GetCommand({ TableName: tableName, Key: { pk: "#jobs#running" } }));
+
+    expect(empty).toEqual({ jobs: [], version: 0 });
+    expect([first, againFromNone, stale, next]).toEqual([true, false, false, true]);
+    expect(read).toEqual({ jobs: [place], version: 1 });
+    expect(await jobs.readRunningJobs()).toEqual({ jobs: [{ ...place, prefix: "p/" }], version: 2 });
+    expect(raw.Item?.pk).toBe("#jobs#running");
+  });
 });

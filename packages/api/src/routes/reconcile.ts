@@ -1,7 +1,8 @@
 import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
+import { jobLeaseAt } from "@sluice/aws";
 import { startReconcile } from "@sluice/core";
 import type { ApiDeps } from "../api-deps";
-import { ERROR_RESPONSES, jsonResponse } from "../schemas";
+import { ERROR_RESPONSES, JOB_ADMISSION_RESPONSES, jsonResponse } from "../schemas";
 import { reimportSequencer } from "./reimports";
 
 /** Zod schema for the body of `POST /reconcile`: a prefix (none or `""`: the whole bucket). */
@@ -19,14 +20,16 @@ const startRoute = createRoute({
       "the reconcile job, queued; follow it at `GET /reimports/{id}`",
     ),
     ...ERROR_RESPONSES,
+    ...JOB_ADMISSION_RESPONSES,
   },
 });
 
-/** Registers `POST /reconcile`: compares the bucket with the records and repairs them, as a job on the work queue. */
+/** Registers `POST /reconcile`: compares the bucket with the records and repairs them, as a job on the work queue (admitted like a reimport). */
 export function registerReconcileRoutes(app: OpenAPIHono, deps: ApiDeps): void {
   app.openapi(startRoute, async (c) => {
     const body = c.req.valid("json") ?? {};
-    const ids = { id: deps.newId(), sequencer: reimportSequencer(Date.now()) };
+    const now = Date.now();
+    const ids = { id: deps.newId(), sequencer: reimportSequencer(now), leaseUntil: jobLeaseAt(now).until };
     const started = await startReconcile({ ...deps.pipeline, jobs: deps.jobs }, body.prefix ?? "", ids);
     return c.json(started, 202);
   });

@@ -1,9 +1,10 @@
 import { randomBytes } from "node:crypto";
 import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
+import { jobLeaseAt } from "@sluice/aws";
 import { JOB_STATUSES, NotFoundError, PLAN_ACTIONS, startReimport } from "@sluice/core";
 import type { ApiDeps } from "../api-deps";
 import { requireJsonBody } from "../errors";
-import { ERROR_RESPONSES, jsonResponse } from "../schemas";
+import { ERROR_RESPONSES, JOB_ADMISSION_RESPONSES, jsonResponse } from "../schemas";
 
 /** Keys one `POST /reimports` may list; a larger set is a prefix, or several jobs. */
 export const MAX_REIMPORT_KEYS = 10_000;
@@ -79,6 +80,7 @@ const startRoute = createRoute({
       "the job, queued; `total` is 0 until a prefix is counted",
     ),
     ...ERROR_RESPONSES,
+    ...JOB_ADMISSION_RESPONSES,
   },
 });
 const getRoute = createRoute({
@@ -103,13 +105,17 @@ export function reimportSequencer(ms: number): string {
   return ms.toString(16).padStart(12, "0") + randomBytes(4).toString("hex");
 }
 
-/** Registers `POST /reimports` (a job on the work queue) and `GET /reimports/{id}` (its progress). */
+/**
+ * Registers `POST /reimports` (a job on the work queue, admitted: 409 while a job runs on an overlapping
+ * prefix, 429 while the deployment runs its most jobs) and `GET /reimports/{id}` (its progress).
+ */
 export function registerReimportRoutes(app: OpenAPIHono, deps: ApiDeps): void {
   app.openapi(startRoute, async (c) => {
     const { keys, prefix, mode, dryRun, force } = c.req.valid("json");
     const target = keys !== undefined ? { keys } : { prefix: prefix ?? "" };
     const jobDeps = { ...deps.pipeline, jobs: deps.jobs };
-    const ids = { id: deps.newId(), sequencer: reimportSequencer(Date.now()) };
+    const now = Date.now();
+    const ids = { id: deps.newId(), sequencer: reimportSequencer(now), leaseUntil: jobLeaseAt(now).until };
     const started = await startReimport(jobDeps, { target, mode, dryRun, force }, ids);
     return c.json(started, 202);
   });

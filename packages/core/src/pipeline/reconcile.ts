@@ -1,5 +1,4 @@
 import { GROUP_MANIFEST_FILE_NAME } from "../classify-key";
-import { isRetryable } from "../errors";
 import { forEachConcurrently } from "../for-each-concurrently";
 import type { JobError, ReconcileCounts } from "../job";
 import { planListing } from "../plan-listing";
@@ -7,7 +6,9 @@ import type { ListedObject, StoredRecord } from "../ports";
 import type { ReconcileMessage } from "../work-message";
 import { deriveAndStore } from "./derive-and-store";
 import { requestAssembly } from "./group-membership";
-import type { ReimportDeps } from "./reimport-start";
+import { admitJob, finishJob, releaseJob } from "./job-registry";
+import { type JobStepContext, keyFailures, runJobStep } from "./job-step";
+import type { JobStartIds, ReimportDeps } from "./reimport-start";
 
 /** What one step of a reconcile did. */
 export interface ReconcileStepResult {
@@ -21,19 +22,25 @@ const CONCURRENCY = 8;
 /**
  * Starts a reconcile (design.md "HTTP API", `POST /reconcile`): a job whose steps list the bucket
  * under `prefix` page by page, then read the records table page by page, repairing what events
- * missed. `id` and `sequencer` come from the caller, which has a clock and randomness.
+ * missed. It is admitted like a reimport: throws JobRunningError or JobLimitError when refused.
  */
 export async function startReconcile(
   deps: Pick<ReimportDeps, "jobs" | "work" | "objects" | "now">,
   prefix: string,
-  ids: { id: string; sequencer: string },
+  ids: JobStartIds,
 ): Promise<{ id: string }> {
-  const job = { id: ids.id, kind: "reconcile" as const, status: "queued" as const, total: 0 };
-  const flags = { mode: "merge" as const, dryRun: false, force: false };
-  await deps.jobs.createJob({ ...job, ...flags, prefix, createdAt: deps.now() });
-  const { bucket } = deps.objects;
-  const first = { jobId: ids.id, bucket, prefix, sequencer: ids.sequencer, cursor: null, step: 0 };
-  await deps.work.send({ type: "reconcile-list", ...first });
+  await admitJob(deps, { id: ids.id, kind: "reconcile", prefix, dryRun: false, expiresAt: ids.leaseUntil });
+  try {
+    const job = { id: ids.id, kind: "reconcile" as const, status: "queued" as const, total: 0 };
+    const flags = { mode: "merge" as const, dryRun: false, force: false };
+    await deps.jobs.createJob({ ...job, ...flags, prefix, createdAt: deps.now() });
+    const { bucket } = deps.objects;
+    const first = { jobId: ids.id, bucket, prefix, sequencer: ids.sequencer, cursor: null, step: 0 };
+    await deps.work.send({ type: "reconcile-list", ...first });
+  } catch (error) {
+    await releaseJob(deps, ids.id).catch(() => undefined);
+    throw error;
+  }
   return { id: ids.id };
 }
 
@@ -47,26 +54,38 @@ export async function startReconcile(
 export async function runReconcileStep(
   deps: ReimportDeps,
   message: ReconcileMessage,
+  context?: JobStepContext,
+): Promise<ReconcileStepResult> {
+  const step = { jobId: message.jobId, step: message.step, about: message.prefix };
+  const ended: ReconcileStepResult = {
+    counts: { missing: 0, stale: 0, orphaned: 0, matched: 0 },
+    counted: false,
+    next: null,
+  };
+  return runJobStep(deps, step, context, () => reconcileStep(deps, message, context), ended);
+}
+
+async function reconcileStep(
+  deps: ReimportDeps,
+  message: ReconcileMessage,
+  context: JobStepContext | undefined,
 ): Promise<ReconcileStepResult> {
   if (message.step === 0) await deps.jobs.setStatus(message.jobId, "running", deps.now());
   const counts: ReconcileCounts = { missing: 0, stale: 0, orphaned: 0, matched: 0 };
   const errors: JobError[] = [];
+  const failures = keyFailures(context, errors, () => "reconcile-failed");
   const repair = async (key: string) => {
     try {
       await deriveAndStore(deps, key, { source: "reconcile", sequencer: message.sequencer });
     } catch (error) {
-      if (isRetryable(error)) throw error;
-      errors.push({
-        key,
-        code: "reconcile-failed",
-        message: error instanceof Error ? error.message : String(error),
-      });
+      failures.fail(key, error);
     }
   };
   const page =
     message.type === "reconcile-list"
       ? await listingStep(deps, message, counts, repair)
       : await recordsStep(deps, message, counts, repair);
+  failures.throwIfAny();
   const checked = counts.missing + counts.stale + counts.orphaned + counts.matched;
   const counted = await deps.jobs.addProgress(message.jobId, {
     step: message.step,
@@ -86,7 +105,7 @@ export async function runReconcileStep(
     await deps.work.send({ ...message, type: "reconcile-records", cursor: null, step });
     return { counts, counted, next: "reconcile-records" };
   }
-  await deps.jobs.setStatus(message.jobId, "done", deps.now());
+  await finishJob(deps, message.jobId, "done");
   return { counts, counted, next: null };
 }
 

@@ -1,6 +1,7 @@
 import type { Job, JobStatus } from "../job";
 import type { JobStore } from "../ports";
 import type { ReimportMessage } from "../work-message";
+import { admitJob, releaseJob } from "./job-registry";
 import type { PipelineDeps } from "./pipeline-deps";
 
 /** The pipeline's ports plus the job store: what a reimport works through. */
@@ -14,19 +15,46 @@ export interface ReimportRequest {
   force: boolean;
 }
 
+/** What the caller of a job's start gives, having a clock and randomness. */
+export interface JobStartIds {
+  id: string;
+  /** The job's sequencer, under its source of every record it writes. */
+  sequencer: string;
+  /** Until when the job's place among the running jobs holds before its first step renews it. */
+  leaseUntil: string;
+}
+
 /**
- * Creates a reimport job and queues its first step: a count of the prefix (so that `total` is known
- * before any key is processed), or, for a list of keys whose total is known, the first page.
- * `id` and `sequencer` come from the caller, which has a clock and randomness.
+ * Admits a reimport job (a dry run too: it reads as much as a real one), creates it and queues its first
+ * step: a count of the prefix (so that `total` is known before any key is processed), or, for a list of
+ * keys whose total is known, the first page. Throws JobRunningError or JobLimitError when it is refused.
  */
 export async function startReimport(
   deps: Pick<ReimportDeps, "jobs" | "work" | "objects" | "now">,
   request: ReimportRequest,
-  ids: { id: string; sequencer: string },
+  ids: JobStartIds,
 ): Promise<{ id: string; status: JobStatus; total: number }> {
   const keys = "keys" in request.target ? [...request.target.keys] : null;
   const prefix = "prefix" in request.target ? request.target.prefix : null;
   const total = keys?.length ?? 0;
+  const place = { id: ids.id, kind: "reimport" as const, prefix, dryRun: request.dryRun };
+  await admitJob(deps, { ...place, expiresAt: ids.leaseUntil });
+  try {
+    await createAndQueue(deps, request, ids, { keys, prefix, total });
+  } catch (error) {
+    // Never started: its place is freed now rather than when it expires.
+    await releaseJob(deps, ids.id).catch(() => undefined);
+    throw error;
+  }
+  return { id: ids.id, status: "queued", total };
+}
+
+async function createAndQueue(
+  deps: Pick<ReimportDeps, "jobs" | "work" | "objects" | "now">,
+  request: ReimportRequest,
+  ids: JobStartIds,
+  { keys, prefix, total }: { keys: string[] | null; prefix: string | null; total: number },
+): Promise<void> {
   await deps.jobs.createJob({
     id: ids.id,
     kind: "reimport",
@@ -52,5 +80,4 @@ export async function startReimport(
     step: 0,
   };
   await deps.work.send(first);
-  return { id: ids.id, status: "queued", total };
 }

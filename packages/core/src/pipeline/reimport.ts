@@ -1,12 +1,14 @@
 import type { ByteSource } from "../byte-source";
 import { classifyKey } from "../classify-key";
-import { AccessDeniedError, isRetryable } from "../errors";
+import { AccessDeniedError } from "../errors";
 import { forEachConcurrently } from "../for-each-concurrently";
 import type { JobError, PlanAction, PlanEntry } from "../job";
 import { planListing } from "../plan-listing";
 import type { ReimportMessage } from "../work-message";
 import { type DeriveOptions, deriveAndStore, deriveCurrent, sameContent } from "./derive-and-store";
 import { type AssemblyMessage, assemblyFlag, assemblyFor } from "./group-membership";
+import { finishJob } from "./job-registry";
+import { type JobStepContext, keyFailures, runJobStep } from "./job-step";
 import type { ReimportDeps } from "./reimport-start";
 
 /** What one step of a reimport did. */
@@ -28,13 +30,24 @@ const CONCURRENCY = 8;
  * Runs one step of a reimport job (design.md "Data flow" step 8) and queues the next: count steps
  * add the prefix's data objects to `total`, then page steps re-derive one page each and add to
  * `done` and `failed`; a dry run derives without writing and adds each key's planned action.
- * A transient failure throws so that the queue retries the step; the job counts each step once.
+ * A transient failure throws so that the queue retries the step (after the rest of its page ran);
+ * on the step's last attempt a key still failing is counted as failed with its error, and a step
+ * still failing ends the job `failed`: a job always ends. The job counts each step once.
  */
 export async function runReimportPage(
   deps: ReimportDeps,
   message: ReimportMessage,
+  context?: JobStepContext,
 ): Promise<ReimportStepResult> {
-  return message.type === "reimport-count" ? countStep(deps, message) : pageStep(deps, message);
+  const step = { jobId: message.jobId, step: message.step, about: message.prefix ?? "" };
+  const ended: ReimportStepResult = { keys: 0, counted: false, next: null };
+  return runJobStep(
+    deps,
+    step,
+    context,
+    () => (message.type === "reimport-count" ? countStep(deps, message) : pageStep(deps, message, context)),
+    ended,
+  );
 }
 
 async function countStep(deps: ReimportDeps, message: ReimportMessage): Promise<ReimportStepResult> {
@@ -60,7 +73,11 @@ async function countStep(deps: ReimportDeps, message: ReimportMessage): Promise<
   return { keys: found, counted, next: "reimport-page" };
 }
 
-async function pageStep(deps: ReimportDeps, message: ReimportMessage): Promise<ReimportStepResult> {
+async function pageStep(
+  deps: ReimportDeps,
+  message: ReimportMessage,
+  context: JobStepContext | undefined,
+): Promise<ReimportStepResult> {
   const { jobs } = deps;
   if (message.cursor === null) await jobs.setStatus(message.jobId, "running", deps.now());
   const page = await pageOf(deps, message);
@@ -76,19 +93,16 @@ async function pageStep(deps: ReimportDeps, message: ReimportMessage): Promise<R
     editApiLayer: message.mode === "overwrite" ? () => null : undefined,
   };
   const trigger = { source: "reimport", sequencer: message.sequencer };
+  const retry = keyFailures(context, errors, codeOf);
   await forEachConcurrently(page.keys, CONCURRENCY, async (key, i) => {
     try {
       if (message.dryRun) plan[i] = { key, action: await planKey(deps, key, options) };
       else await deriveAndStore(deps, key, trigger, options);
     } catch (error) {
-      if (isRetryable(error)) throw error;
-      errors.push({
-        key,
-        code: codeOf(error),
-        message: error instanceof Error ? error.message : String(error),
-      });
+      retry.fail(key, error);
     }
   });
+  retry.throwIfAny();
   if (message.force && !message.dryRun) await forceGroups(deps, page.keys);
   const failed = errors.length;
   const counted = await jobs.addProgress(message.jobId, {
@@ -103,7 +117,7 @@ async function pageStep(deps: ReimportDeps, message: ReimportMessage): Promise<R
     await deps.work.send({ ...message, cursor: page.cursor, step: message.step + 1 });
     return { keys: page.keys.length, counted, next: "reimport-page" };
   }
-  await jobs.setStatus(message.jobId, "done", deps.now());
+  await finishJob(deps, message.jobId, "done");
   return { keys: page.keys.length, counted, next: null };
 }
 
@@ -150,7 +164,7 @@ async function listOrFail(deps: ReimportDeps, message: ReimportMessage, cursor: 
     if (!(error instanceof AccessDeniedError)) throw error;
     const failure = { key: message.prefix ?? "", code: "access-denied", message: error.message };
     await deps.jobs.addProgress(message.jobId, { step: message.step, errors: [failure], at: deps.now() });
-    await deps.jobs.setStatus(message.jobId, "failed", deps.now());
+    await finishJob(deps, message.jobId, "failed");
     return null;
   }
 }
