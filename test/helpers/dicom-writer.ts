@@ -72,7 +72,7 @@ export function dicomFile(options: DicomFileOptions): Uint8Array {
 }
 
 /** One Explicit VR Little Endian element; `value` must already be of even length. */
-function element(group: number, tag: number, vr: string, value: Uint8Array): Uint8Array {
+export function element(group: number, tag: number, vr: string, value: Uint8Array): Uint8Array {
   const long = LONG_VRS.has(vr);
   const header = long ? 12 : 8;
   const out = new Uint8Array(header + value.byteLength);
@@ -87,20 +87,22 @@ function element(group: number, tag: number, vr: string, value: Uint8Array): Uin
 }
 
 /** A UID, padded to even length with a NUL (PS3.5 9.1). */
-function uid(group: number, tag: number, value: string): Uint8Array {
+export function uid(group: number, tag: number, value: string): Uint8Array {
   return element(group, tag, "UI", padded(ascii(value), 0));
 }
 
 /** A text value, padded to even length with a space (PS3.5 6.2). */
-function text(group: number, tag: number, vr: string, value: string): Uint8Array {
+export function text(group: number, tag: number, vr: string, value: string): Uint8Array {
   return element(group, tag, vr, padded(ascii(value), 0x20));
 }
 
-function us(group: number, tag: number, value: number): Uint8Array {
+/** An unsigned 16-bit value (Rows, Columns). */
+export function us(group: number, tag: number, value: number): Uint8Array {
   return element(group, tag, "US", Uint8Array.of(value & 0xff, value >> 8));
 }
 
-function ul(group: number, tag: number, value: number): Uint8Array {
+/** An unsigned 32-bit value (a group length). */
+export function ul(group: number, tag: number, value: number): Uint8Array {
   const bytes = new Uint8Array(4);
   new DataView(bytes.buffer).setUint32(0, value, true);
   return element(group, tag, "UL", bytes);
@@ -126,7 +128,8 @@ function ascii(value: string): Uint8Array {
   return Uint8Array.from(value, (c) => c.charCodeAt(0) & 0x7f);
 }
 
-function concat(parts: readonly Uint8Array[]): Uint8Array {
+/** The parts one after another. */
+export function concat(parts: readonly Uint8Array[]): Uint8Array {
   const out = new Uint8Array(parts.reduce((sum, p) => sum + p.byteLength, 0));
   let offset = 0;
   for (const part of parts) {

@@ -1,5 +1,10 @@
 import { createHash } from "node:crypto";
-import { JsonObjectSchema, ProvenanceSchema, SluiceRecordSchema, type StoredRecord } from "@sluice/core";
+import {
+  ProvenanceSchema,
+  SluiceRecordSchema,
+  StoredJsonObjectSchema,
+  type StoredRecord,
+} from "@sluice/core";
 import { z } from "zod";
 
 /** Zod schema for a stored record: the public record plus `revision` and the per-source-key sequencers. */
@@ -13,12 +18,15 @@ export const StoredRecordSchema = SluiceRecordSchema.extend({
  * exports bucket when the item would be too large. A string, not a DynamoDB map, because a map cannot
  * hold every JSON value: lib-dynamodb refuses numbers beyond ±2^53, DynamoDB refuses numbers outside
  * 1e-130…1e126 and nesting deeper than 32 levels; a string round-trips exactly and has an exact size.
+ * Its values were validated once, when they were written (sidecar, defaults and API limits, the
+ * metadata schema, the import format); read back, only their top level is checked, since a walk of
+ * every value on every read made one 6.4 MB sidecar cost 79 s and 1 GB per read (issue 14).
  */
 export const PayloadSchema = z.object({
-  clientMetadata: JsonObjectSchema,
+  clientMetadata: StoredJsonObjectSchema,
   provenance: ProvenanceSchema,
-  importEntry: JsonObjectSchema.nullable(),
-  apiLayer: JsonObjectSchema.nullable().optional(),
+  importEntry: StoredJsonObjectSchema.nullable(),
+  apiLayer: StoredJsonObjectSchema.nullable().optional(),
 });
 export type Payload = z.infer<typeof PayloadSchema>;
 

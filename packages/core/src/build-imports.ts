@@ -1,5 +1,5 @@
 import { ENCORD_IMPORT_KEYS, type EncordImportKey, type UnitType } from "./data-type";
-import { ImportEntrySchema, type ImportFile } from "./import-format";
+import { type ImportFile, StoredImportEntrySchema } from "./import-format";
 import { type Issue, issue } from "./issues";
 import { compareKeys } from "./plan-listing";
 import type { SluiceRecord } from "./record";
@@ -21,8 +21,9 @@ export function buildImports<R extends SluiceRecord>(
   const entries: SplitEntry[] = [];
   for (const record of [...records].sort((a, b) => compareKeys(a.key, b.key))) {
     if (record.status !== "ready" || record.importEntry === null || record.dataType === null) continue;
-    // Entries come back from storage: parse them before they go into a file.
-    const parsed = ImportEntrySchema.safeParse({
+    // Entries come back from storage: parse them before they go into a file, but leave their
+    // clientMetadata, validated when the record was written, unwalked (issue 14).
+    const parsed = StoredImportEntrySchema.safeParse({
       importKey: importKeyOf(record.dataType),
       entry: record.importEntry,
     });

@@ -10,41 +10,20 @@ import {
   TitleSchema,
   VideoMetadataSchema,
 } from "./import-fields";
+import { isJsonObject } from "./json";
 
-const single = {
-  objectUrl: ObjectUrlSchema,
-  title: TitleSchema.optional(),
-  clientMetadata: ClientMetadataSchema.optional(),
-};
+type ClientMetadata = z.infer<typeof ClientMetadataSchema>;
 
-/** One `videos[]` item. */
-export const VideoItemSchema = z.strictObject({ ...single, videoMetadata: VideoMetadataSchema.optional() });
-export type VideoItem = z.infer<typeof VideoItemSchema>;
-
-/** One `audio[]` item. */
-export const AudioItemSchema = z.strictObject({ ...single, audioMetadata: AudioMetadataSchema.optional() });
-export type AudioItem = z.infer<typeof AudioItemSchema>;
-
-/** One `images[]` item. */
-export const ImageItemSchema = z.strictObject({ ...single, imageMetadata: ImageMetadataSchema.optional() });
-export type ImageItem = z.infer<typeof ImageItemSchema>;
-
-/** One `text[]` item. */
-export const TextItemSchema = z.strictObject({ ...single, textMetadata: TextMetadataSchema.optional() });
-export type TextItem = z.infer<typeof TextItemSchema>;
-
-/** One `pdfs[]` item. */
-export const PdfItemSchema = z.strictObject({ ...single, pdfMetadata: PdfMetadataSchema.optional() });
-export type PdfItem = z.infer<typeof PdfItemSchema>;
-
-/** One `nifti[]` item: Encord defines no media block for NIfTI. */
-export const NiftiItemSchema = z.strictObject(single);
-export type NiftiItem = z.infer<typeof NiftiItemSchema>;
+/**
+ * `clientMetadata` of an entry read back from storage: it was validated when its record was written,
+ * so only its top level is checked; walking it again on every read cost 79 s on one record (issue 14).
+ */
+const StoredClientMetadataSchema = z.custom<ClientMetadata>(isJsonObject, {
+  error: "clientMetadata must be a JSON object",
+});
 
 /** The numbered file keys of a group: `objectUrl_0`, `objectUrl_1`, ... */
 export type ObjectUrlKey = `objectUrl_${number}`;
-
-type ClientMetadata = z.infer<typeof ClientMetadataSchema>;
 
 // Zod cannot type "known fields plus numbered keys", so the group types are written out, and the
 // schemas check every other key's value as an URL, then that the keys are objectUrl_0..objectUrl_n.
@@ -79,37 +58,65 @@ function checkObjectUrlKeys(
     ctx.addIssue({ code: "custom", message: `objectUrl_n must be contiguous: objectUrl_${gap} is missing` });
 }
 
-const imageGroupFields = {
-  title: TitleSchema,
-  createVideo: z.boolean().optional(),
-  clientMetadata: ClientMetadataSchema.optional(),
-};
-
-/** Schema of an `image_groups[]` item. */
-export const ImageGroupItemSchema: z.ZodType<ImageGroupItem> = z
-  .object(imageGroupFields)
-  .catchall(ObjectUrlSchema)
-  .superRefine((value, ctx) => checkObjectUrlKeys(value, ctx, Object.keys(imageGroupFields)));
-
-const dicomSeriesFields = { title: TitleSchema, clientMetadata: ClientMetadataSchema.optional() };
-
-/** Schema of a `dicom_series[]` item. */
-export const DicomSeriesItemSchema: z.ZodType<DicomSeriesItem> = z
-  .object(dicomSeriesFields)
-  .catchall(ObjectUrlSchema)
-  .superRefine((value, ctx) => checkObjectUrlKeys(value, ctx, Object.keys(dicomSeriesFields)));
+/** The item schema under each top-level key, with `clientMetadata` checked by the given schema. */
+function itemSchemas(clientMetadataSchema: z.ZodType<ClientMetadata>) {
+  const clientMetadata = clientMetadataSchema.optional();
+  const single = { objectUrl: ObjectUrlSchema, title: TitleSchema.optional(), clientMetadata };
+  const imageGroupFields = { title: TitleSchema, createVideo: z.boolean().optional(), clientMetadata };
+  const dicomSeriesFields = { title: TitleSchema, clientMetadata };
+  const imageGroup: z.ZodType<ImageGroupItem> = z
+    .object(imageGroupFields)
+    .catchall(ObjectUrlSchema)
+    .superRefine((value, ctx) => checkObjectUrlKeys(value, ctx, Object.keys(imageGroupFields)));
+  const dicomSeries: z.ZodType<DicomSeriesItem> = z
+    .object(dicomSeriesFields)
+    .catchall(ObjectUrlSchema)
+    .superRefine((value, ctx) => checkObjectUrlKeys(value, ctx, Object.keys(dicomSeriesFields)));
+  return {
+    [ENCORD_IMPORT_KEYS.video]: z.strictObject({ ...single, videoMetadata: VideoMetadataSchema.optional() }),
+    [ENCORD_IMPORT_KEYS.audio]: z.strictObject({ ...single, audioMetadata: AudioMetadataSchema.optional() }),
+    [ENCORD_IMPORT_KEYS.image]: z.strictObject({ ...single, imageMetadata: ImageMetadataSchema.optional() }),
+    [ENCORD_IMPORT_KEYS.image_group]: imageGroup,
+    [ENCORD_IMPORT_KEYS.dicom_series]: dicomSeries,
+    [ENCORD_IMPORT_KEYS.text]: z.strictObject({ ...single, textMetadata: TextMetadataSchema.optional() }),
+    [ENCORD_IMPORT_KEYS.pdf]: z.strictObject({ ...single, pdfMetadata: PdfMetadataSchema.optional() }),
+    // Encord defines no media block for NIfTI.
+    [ENCORD_IMPORT_KEYS.nifti]: z.strictObject(single),
+  } as const satisfies Record<EncordImportKey, z.ZodType>;
+}
 
 /** The item schema under each top-level key, in the order an import file lists the keys. */
-export const IMPORT_ITEM_SCHEMAS = {
-  [ENCORD_IMPORT_KEYS.video]: VideoItemSchema,
-  [ENCORD_IMPORT_KEYS.audio]: AudioItemSchema,
-  [ENCORD_IMPORT_KEYS.image]: ImageItemSchema,
-  [ENCORD_IMPORT_KEYS.image_group]: ImageGroupItemSchema,
-  [ENCORD_IMPORT_KEYS.dicom_series]: DicomSeriesItemSchema,
-  [ENCORD_IMPORT_KEYS.text]: TextItemSchema,
-  [ENCORD_IMPORT_KEYS.pdf]: PdfItemSchema,
-  [ENCORD_IMPORT_KEYS.nifti]: NiftiItemSchema,
-} as const satisfies Record<EncordImportKey, z.ZodType>;
+export const IMPORT_ITEM_SCHEMAS = itemSchemas(ClientMetadataSchema);
+
+/** One `videos[]` item. */
+export const VideoItemSchema = IMPORT_ITEM_SCHEMAS[ENCORD_IMPORT_KEYS.video];
+export type VideoItem = z.infer<typeof VideoItemSchema>;
+
+/** One `audio[]` item. */
+export const AudioItemSchema = IMPORT_ITEM_SCHEMAS[ENCORD_IMPORT_KEYS.audio];
+export type AudioItem = z.infer<typeof AudioItemSchema>;
+
+/** One `images[]` item. */
+export const ImageItemSchema = IMPORT_ITEM_SCHEMAS[ENCORD_IMPORT_KEYS.image];
+export type ImageItem = z.infer<typeof ImageItemSchema>;
+
+/** One `text[]` item. */
+export const TextItemSchema = IMPORT_ITEM_SCHEMAS[ENCORD_IMPORT_KEYS.text];
+export type TextItem = z.infer<typeof TextItemSchema>;
+
+/** One `pdfs[]` item. */
+export const PdfItemSchema = IMPORT_ITEM_SCHEMAS[ENCORD_IMPORT_KEYS.pdf];
+export type PdfItem = z.infer<typeof PdfItemSchema>;
+
+/** One `nifti[]` item: Encord defines no media block for NIfTI. */
+export const NiftiItemSchema = IMPORT_ITEM_SCHEMAS[ENCORD_IMPORT_KEYS.nifti];
+export type NiftiItem = z.infer<typeof NiftiItemSchema>;
+
+/** Schema of an `image_groups[]` item. */
+export const ImageGroupItemSchema = IMPORT_ITEM_SCHEMAS[ENCORD_IMPORT_KEYS.image_group];
+
+/** Schema of a `dicom_series[]` item. */
+export const DicomSeriesItemSchema = IMPORT_ITEM_SCHEMAS[ENCORD_IMPORT_KEYS.dicom_series];
 
 /** The item type each top-level key holds. */
 export type ImportItems = { [K in EncordImportKey]: z.infer<(typeof IMPORT_ITEM_SCHEMAS)[K]> };
@@ -126,20 +133,32 @@ export function isImportKey(key: string): key is EncordImportKey {
 export const IMPORT_KEY_ORDER: readonly EncordImportKey[] =
   Object.keys(IMPORT_ITEM_SCHEMAS).filter(isImportKey);
 
-const entryOf = <K extends EncordImportKey>(importKey: K) =>
-  z.strictObject({ importKey: z.literal(importKey), entry: IMPORT_ITEM_SCHEMAS[importKey] });
+/** An item paired with its top-level key, for each key, with items checked by `items`. */
+function entrySchema(items: ReturnType<typeof itemSchemas>) {
+  const entryOf = <K extends EncordImportKey>(importKey: K) =>
+    z.strictObject({ importKey: z.literal(importKey), entry: items[importKey] });
+  return z.discriminatedUnion("importKey", [
+    entryOf(ENCORD_IMPORT_KEYS.video),
+    entryOf(ENCORD_IMPORT_KEYS.audio),
+    entryOf(ENCORD_IMPORT_KEYS.image),
+    entryOf(ENCORD_IMPORT_KEYS.image_group),
+    entryOf(ENCORD_IMPORT_KEYS.dicom_series),
+    entryOf(ENCORD_IMPORT_KEYS.text),
+    entryOf(ENCORD_IMPORT_KEYS.pdf),
+    entryOf(ENCORD_IMPORT_KEYS.nifti),
+  ]);
+}
 
-/** An item paired with its top-level key; parse stored entries with it before splitting them into files. */
-export const ImportEntrySchema = z.discriminatedUnion("importKey", [
-  entryOf(ENCORD_IMPORT_KEYS.video),
-  entryOf(ENCORD_IMPORT_KEYS.audio),
-  entryOf(ENCORD_IMPORT_KEYS.image),
-  entryOf(ENCORD_IMPORT_KEYS.image_group),
-  entryOf(ENCORD_IMPORT_KEYS.dicom_series),
-  entryOf(ENCORD_IMPORT_KEYS.text),
-  entryOf(ENCORD_IMPORT_KEYS.pdf),
-  entryOf(ENCORD_IMPORT_KEYS.nifti),
-]);
+/** An item paired with its top-level key: checks an entry whole when its record is derived. */
+export const ImportEntrySchema = entrySchema(IMPORT_ITEM_SCHEMAS);
+
+/**
+ * An entry read back from a stored record, before it goes into a file: every field is checked again
+ * (they are small) except `clientMetadata`, checked when the record was written, which only has to be
+ * an object here.
+ */
+export const StoredImportEntrySchema = entrySchema(itemSchemas(StoredClientMetadataSchema));
+
 export type ImportEntry = z.infer<typeof ImportEntrySchema>;
 
 /** Schema of a whole Encord import JSON file (route A, encord-import-format.md §1). */

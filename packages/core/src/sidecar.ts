@@ -1,7 +1,7 @@
 import { type Issue, issue } from "./issues";
 import { isJsonObject, type JsonObject } from "./json";
 import { jsonErrorPosition } from "./json-error-position";
-import { findMetadataLimitProblem, MAX_METADATA_DEPTH } from "./sidecar-limits";
+import { describeLimitProblem, exceedsValueBudget, findMetadataLimitProblem } from "./sidecar-limits";
 
 /** The largest sidecar or defaults file accepted: 10 MB (10⁶-byte MB), Encord's per-item metadata limit. */
 export const MAX_SIDECAR_BYTES = 10_000_000;
@@ -109,6 +109,10 @@ function parseMetadataFile(bytes: Uint8Array, key: string, kind: FileKind): Pars
   } catch {
     return fail("not-json", "is not valid UTF-8 text");
   }
+  // Counted before parsing, so that a file over the value budget never costs its parsed size.
+  if (exceedsValueBudget(text)) {
+    return fail("too-complex", describeLimitProblem({ kind: "too-complex", path: "" }).message);
+  }
   let value: unknown;
   try {
     value = JSON.parse(text);
@@ -118,11 +122,9 @@ function parseMetadataFile(bytes: Uint8Array, key: string, kind: FileKind): Pars
   if (!isJsonObject(value)) return fail("not-object", `must be a JSON object, but it ${describe(value)}`);
   const limit = findMetadataLimitProblem(value);
   if (limit) {
-    const message =
-      limit.kind === "too-deep"
-        ? `nests objects and arrays deeper than ${MAX_METADATA_DEPTH} levels (at ${limit.path})`
-        : `has a number too large for a 64-bit float at ${limit.path}`;
-    return { ok: false, error: issue(`${kind.code}-invalid`, `${kind.name} ${key} ${message}`, limit.path) };
+    const { suffix, message } = describeLimitProblem(limit);
+    const path = limit.path === "" ? undefined : limit.path;
+    return { ok: false, error: issue(`${kind.code}-${suffix}`, `${kind.name} ${key} ${message}`, path) };
   }
   const warnings: Issue[] = [];
   if (Object.hasOwn(value, "clientMetadata")) {

@@ -5,6 +5,7 @@ import {
   parseDefaults,
   parseSidecar,
 } from "../../../packages/core/src/sidecar";
+import { oneElementArraysSidecar, perFrameMetadataSidecar } from "../../helpers/hostile-inputs";
 
 const KEY = "videos/a.mp4.metadata.json";
 const bytesOf = (text: string) => new TextEncoder().encode(text);
@@ -122,6 +123,25 @@ describe("parseSidecar", () => {
     expect(!result.ok && result.error.message).toContain("10000001 bytes");
   });
 
+  it("reports sidecar-too-complex when 6.4 MB hold 1.6 million one-element arrays (issue 14)", () => {
+    const bytes = oneElementArraysSidecar(1_600_000);
+
+    const result = parseSidecar(bytes, KEY);
+
+    expect(bytes.byteLength).toBeLessThan(MAX_SIDECAR_BYTES);
+    expect(result).toMatchObject({ ok: false, error: { code: "sidecar-too-complex" } });
+    expect(!result.ok && result.error.message).toContain(
+      `Sidecar ${KEY} holds more than 1,000,000 JSON values`,
+    );
+  });
+
+  it("accepts an hour of per-frame $encord metadata at 30 fps", () => {
+    const result = parseSidecar(perFrameMetadataSidecar(108_000), KEY);
+
+    expect(result.ok).toBe(true);
+    expect(result.ok && Object.keys(result.clientMetadata).sort()).toEqual(["$encord", "camera"]);
+  });
+
   it("accepts a sidecar of exactly 10 MB", () => {
     const filler = "x".repeat(MAX_SIDECAR_BYTES - '{"a":""}'.length);
     const bytes = bytesOf(`{"a":"${filler}"}`);
@@ -165,6 +185,13 @@ describe("parseDefaults", () => {
     expect(parseDefaults(bytesOf("[]"), DEFAULTS_KEY)).toMatchObject({
       ok: false,
       error: { code: "defaults-not-object" },
+    });
+  });
+
+  it("reports defaults-too-complex when the defaults hold 1.6 million one-element arrays", () => {
+    expect(parseDefaults(oneElementArraysSidecar(1_600_000), DEFAULTS_KEY)).toMatchObject({
+      ok: false,
+      error: { code: "defaults-too-complex" },
     });
   });
 

@@ -3,6 +3,7 @@ import { ClientMetadataSchema } from "../encord-namespace";
 import { TitleSchema } from "../import-fields";
 import { type Issue, issue } from "../issues";
 import { isJsonObject } from "../json";
+import { describeLimitProblem, exceedsValueBudget, findMetadataLimitProblem } from "../sidecar-limits";
 
 /** A member file name: a name in the manifest's own folder, so it never holds a "/". */
 const MemberNameSchema = z
@@ -41,12 +42,25 @@ export function parseGroupManifest(bytes: Uint8Array, key: string): GroupManifes
   const body = UTF8_BOM.every((b, i) => bytes[i] === b) ? bytes.subarray(UTF8_BOM.length) : bytes;
   let value: unknown;
   try {
-    value = JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(body));
+    const text = new TextDecoder("utf-8", { fatal: true }).decode(body);
+    // A manifest's clientMetadata joins the group's: it keeps the sidecar's limits.
+    if (exceedsValueBudget(text)) {
+      return fail(
+        "group-manifest-too-complex",
+        describeLimitProblem({ kind: "too-complex", path: "" }).message,
+      );
+    }
+    value = JSON.parse(text);
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
     return fail("group-manifest-not-json", `is not valid UTF-8 JSON: ${reason}`);
   }
   if (!isJsonObject(value)) return fail("group-manifest-not-object", "must be a JSON object");
+  const limit = findMetadataLimitProblem(value);
+  if (limit) {
+    const { suffix, message } = describeLimitProblem(limit);
+    return fail(`group-manifest-${suffix}`, message, limit.path === "" ? undefined : limit.path);
+  }
   const parsed = GroupManifestSchema.safeParse(value);
   if (parsed.success) return { ok: true, manifest: parsed.data };
   const [first] = parsed.error.issues;

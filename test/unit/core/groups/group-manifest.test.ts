@@ -90,4 +90,22 @@ describe("parseGroupManifest", () => {
 
     expect(result).toMatchObject({ ok: false, error: { path: "clientMetadata" } });
   });
+
+  it("keeps a sidecar's limits on clientMetadata: depth, finite numbers and the value budget", () => {
+    const deep = parse(
+      `{"type":"image_group","clientMetadata":{"d":${"[".repeat(5_000)}${"]".repeat(5_000)}}}`,
+    );
+    const infinite = parse('{"type":"image_group","clientMetadata":{"score":1e400}}');
+    const complex = parse(
+      `{"type":"image_group","clientMetadata":{"a":[${new Array(600_000).fill("[0]")}]}}`,
+    );
+
+    expect(deep).toMatchObject({ ok: false, error: { code: "group-manifest-invalid" } });
+    expect(!deep.ok && deep.error.message).toContain("deeper than 64 levels");
+    expect(infinite).toMatchObject({
+      ok: false,
+      error: { code: "group-manifest-invalid", path: "clientMetadata.score" },
+    });
+    expect(complex).toMatchObject({ ok: false, error: { code: "group-manifest-too-complex" } });
+  });
 });

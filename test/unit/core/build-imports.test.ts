@@ -1,0 +1,52 @@
+import { describe, expect, it } from "vitest";
+import { buildImports } from "../../../packages/core/src/build-imports";
+import type { SluiceRecord } from "../../../packages/core/src/record";
+import { DEFAULT_IMPORT_LIMITS } from "../../../packages/core/src/split-imports";
+
+const URL = "https://data.s3.eu-west-1.amazonaws.com/a.png";
+
+function readyImage(importEntry: SluiceRecord["importEntry"]): SluiceRecord {
+  return {
+    bucket: "data",
+    key: "a.png",
+    objectUrl: URL,
+    dataType: "image",
+    status: "ready",
+    title: "a.png",
+    clientMetadata: {},
+    provenance: {},
+    mediaMetadata: null,
+    sidecarKey: null,
+    etag: null,
+    versionId: null,
+    errors: [],
+    warnings: [],
+    updatedAt: "2024-05-01T10:00:00.000Z",
+    importEntry,
+    export: { state: "pending" },
+  };
+}
+
+describe("buildImports", () => {
+  it("puts a stored entry into a file without walking its clientMetadata again (issue 14)", () => {
+    // Checked when its record was written; a recursive schema on each export overflowed at 3,000 levels.
+    const deep = JSON.parse(`${"[".repeat(3_000)}${"]".repeat(3_000)}`);
+    const record = readyImage({ objectUrl: URL, clientMetadata: { d: deep } });
+
+    const built = buildImports([record], DEFAULT_IMPORT_LIMITS);
+
+    expect(built.records[0]?.status).toBe("ready");
+    expect(built.files.map((f) => f.keys)).toEqual([["a.png"]]);
+  });
+
+  it("still makes a record invalid when a stored entry breaks the import format outside its metadata", () => {
+    const record = readyImage({ objectUrl: "not a url", clientMetadata: [1] });
+
+    const built = buildImports([record], DEFAULT_IMPORT_LIMITS);
+
+    expect(built.files).toEqual([]);
+    expect(built.records[0]?.status).toBe("invalid");
+    expect(built.records[0]?.errors.map((e) => e.code)).toEqual(["invalid-import-entry"]);
+    expect(built.records[0]?.errors[0]?.message).toContain("clientMetadata must be a JSON object");
+  });
+});
