@@ -1,12 +1,17 @@
-import { constants, inflateRawSync } from "node:zlib";
 import dicomParser, { type DataSet } from "dicom-parser";
 import type { ByteSource } from "../byte-source";
+import { type InflatedPrefix, inflatePrefix } from "../inflate-prefix";
 import { issue } from "../issues";
 import { failedOutcome, ProbeFailureError } from "./probe-failure";
 import { emptyOutcome, type MeasuredFields, type MediaProbe, type ProbeOutcome } from "./probe-types";
 
 /** The header is parsed from a head of the file that grows ×4 from this while it is longer, up to the cap. */
 const HEAD_BYTES = 64 * 1024;
+/**
+ * The budget for the data set before the pixel data, read from the file or inflated from a deflated
+ * one: real headers take a few KB, private blocks and icons rarely a megabyte; 4 MiB bounds what a
+ * hostile file costs (a 1.2 MB deflate bomb inflated to 1.2 GB and took 3.6 GB of memory).
+ */
 const MAX_HEAD_BYTES = 4 * 1024 * 1024;
 const PIXEL_DATA = "x7fe00010";
 /** Columns (0028,0011), the highest tag read: once any later tag is parsed, every field read is complete. */
@@ -29,7 +34,9 @@ const INSTANCE_NUMBER = "x00200013";
 const ROWS = "x00280010";
 const COLUMNS = "x00280011";
 
-type Parsed = { dataSet?: DataSet; failure?: string; deflated: boolean };
+/** A parse of a head, and how inflating its data set stopped (`none`: the data set is not deflated). */
+type Parsed = { dataSet?: DataSet; failure?: string; inflate: "none" | InflatedPrefix["stop"] };
+const NOTHING = new Uint8Array(0);
 
 /**
  * Reads a DICOM Part 10 file's header up to its pixel data (`application/dicom`): the series,
@@ -48,15 +55,25 @@ async function readHeader(source: ByteSource): Promise<ProbeOutcome> {
   for (let length = HEAD_BYTES; ; length *= 4) {
     const head = await source.read(0, length);
     const whole = head.byteLength >= source.size;
-    const { dataSet, failure, deflated } = parse(head);
-    if (dataSet !== undefined && (isPastFields(dataSet) || (whole && failure === undefined))) {
+    const { dataSet, failure, inflate } = await parse(head);
+    const overBudget = inflate === "budget";
+    if (dataSet !== undefined && (isPastFields(dataSet) || (whole && failure === undefined && !overBudget))) {
       // A deflated data set's offsets count inflated bytes, not the file's.
-      if (!deflated) checkPixelDataFits(dataSet, source.size);
+      if (inflate === "none") checkPixelDataFits(dataSet, source.size);
       return outcomeOf(dataSet);
     }
     if (failure?.includes("DICM prefix not found")) {
       throw new ProbeFailureError("media-corrupt", "not a DICOM Part 10 file: no DICM prefix at byte 128");
     }
+    if (inflate === "corrupt") {
+      throw new ProbeFailureError(
+        "media-corrupt",
+        "the deflated data set does not inflate before its fields end",
+      );
+    }
+    // Past the budget the file is not at fault: what was read is kept and the rest is left unmeasured.
+    if (overBudget || (!whole && length >= MAX_HEAD_BYTES))
+      return overBudgetOutcome(dataSet, inflate !== "none");
     if (whole) {
       const cut = failure === undefined || /past end|overread|overrun/.test(failure);
       throw new ProbeFailureError(
@@ -64,33 +81,49 @@ async function readHeader(source: ByteSource): Promise<ProbeOutcome> {
         `the header cannot be read: ${failure ?? "it ends early"}`,
       );
     }
-    if (length >= MAX_HEAD_BYTES) {
-      throw new ProbeFailureError(
-        "media-unsupported",
-        `the header before the pixel data is longer than ${MAX_HEAD_BYTES} bytes`,
-      );
-    }
   }
 }
 
+/**
+ * Parses a head. dicom-parser inflates a deflated data set through a synchronous callback, which
+ * cannot stop early: a first pass only learns where the deflated data starts, the data set is then
+ * inflated up to the budget with a stream, and a second pass parses what came out.
+ */
+async function parse(head: Uint8Array): Promise<Parsed> {
+  let start: number | undefined;
+  const first = parseWith(head, (_bytes, position) => {
+    start = position;
+    return NOTHING;
+  });
+  if (start === undefined) return { ...first, inflate: "none" };
+  const inflated = await inflatePrefix(head.subarray(start), "raw", MAX_HEAD_BYTES);
+  return { ...parseWith(head, () => inflated.bytes), inflate: inflated.stop };
+}
+
 /** Parses a head; dicom-parser throws strings, Errors, or `{ exception, dataSet }` with what it read. */
-function parse(head: Uint8Array): Parsed {
-  let deflated = false;
-  const inflater = (bytes: Uint8Array, position: number) => {
-    deflated = true;
-    return inflatePartially(bytes, position);
-  };
+function parseWith(
+  head: Uint8Array,
+  inflater: (bytes: Uint8Array, position: number) => Uint8Array,
+): { dataSet?: DataSet; failure?: string } {
   try {
-    const dataSet = dicomParser.parseDicom(head, { untilTag: PIXEL_DATA, inflater });
-    return { dataSet, deflated };
+    return { dataSet: dicomParser.parseDicom(head, { untilTag: PIXEL_DATA, inflater }) };
   } catch (thrown) {
     if (typeof thrown === "object" && thrown !== null && "exception" in thrown) {
       const failure = describe(thrown.exception);
       const dataSet = "dataSet" in thrown && isDataSet(thrown.dataSet) ? thrown.dataSet : undefined;
-      return dataSet === undefined ? { failure, deflated } : { dataSet, failure, deflated };
+      return dataSet === undefined ? { failure } : { dataSet, failure };
     }
-    return { failure: describe(thrown), deflated };
+    return { failure: describe(thrown) };
   }
+}
+
+/** The fields read before the budget ran out, with a warning that the rest of the header was not read. */
+function overBudgetOutcome(dataSet: DataSet | undefined, deflated: boolean): ProbeOutcome {
+  const outcome = outcomeOf(dataSet);
+  const what = deflated ? "inflates to more than" : "is longer than";
+  const message = `the data set before the pixel data ${what} ${MAX_HEAD_BYTES} bytes, the budget; fields after them were not read`;
+  outcome.warnings.unshift(issue("dicom-header-over-budget", message));
+  return outcome;
 }
 
 /** Whether the parse reached the pixel data or a tag after the last field read (tags ascend in a data set). */
@@ -110,23 +143,23 @@ function checkPixelDataFits(dataSet: DataSet, size: number): void {
   }
 }
 
-function outcomeOf(dataSet: DataSet): ProbeOutcome {
+function outcomeOf(dataSet: DataSet | undefined): ProbeOutcome {
   const outcome = emptyOutcome();
   const dicom: DicomFields = {};
   const missing: string[] = [];
   for (const [field, tag, keyword, needed] of TEXT_FIELDS) {
-    const value = dataSet.string(tag)?.trim();
+    const value = dataSet?.string(tag)?.trim();
     if (value) dicom[field] = value;
     else if (needed) missing.push(keyword);
   }
   // IS is a decimal string; an empty one (type 2) means no number.
-  const instanceNumber = dataSet.string(INSTANCE_NUMBER)?.trim()
+  const instanceNumber = dataSet?.string(INSTANCE_NUMBER)?.trim()
     ? dataSet.intString(INSTANCE_NUMBER)
     : undefined;
   if (instanceNumber !== undefined && Number.isFinite(instanceNumber)) dicom.instanceNumber = instanceNumber;
   outcome.media.dicom = dicom;
-  const columns = dataSet.uint16(COLUMNS);
-  const rows = dataSet.uint16(ROWS);
+  const columns = dataSet?.uint16(COLUMNS);
+  const rows = dataSet?.uint16(ROWS);
   if (columns !== undefined && columns > 0) outcome.media.width = columns;
   else missing.push("Columns");
   if (rows !== undefined && rows > 0) outcome.media.height = rows;
@@ -135,15 +168,6 @@ function outcomeOf(dataSet: DataSet): ProbeOutcome {
     outcome.warnings.push(issue("dicom-field-missing", `the header has no ${missing.join(", ")}`));
   }
   return outcome;
-}
-
-/**
- * Inflates a Deflated Explicit VR data set. dicom-parser parses what the inflater returns from
- * byte 0, so it gets the inflated data set alone; a head cuts the deflate stream, so a sync flush
- * returns what the bytes so far give instead of failing on the missing end.
- */
-function inflatePartially(bytes: Uint8Array, position: number): Uint8Array {
-  return inflateRawSync(bytes.subarray(position), { finishFlush: constants.Z_SYNC_FLUSH });
 }
 
 function isDataSet(value: unknown): value is DataSet {

@@ -5,6 +5,7 @@ import { type ByteSource, createMemoryByteSource } from "../../../../packages/co
 import { createCachingByteSource } from "../../../../packages/core/src/caching-byte-source";
 import { probeDicom } from "../../../../packages/core/src/probes/dicom";
 import { DEFAULT_PROBE_SETTINGS } from "../../../../packages/core/src/probes/probe-types";
+import { deflatedDicomBomb } from "../../../helpers/hostile-inputs";
 import { expectedDicom, probeMediaPath } from "../../../helpers/probe-truth";
 import { type Part, spliced } from "../../../helpers/spliced-source";
 
@@ -20,6 +21,9 @@ const cached = (bytes: Uint8Array) => createCachingByteSource(createMemoryByteSo
 const probe = (source: ByteSource) => probeDicom(source, DEFAULT_PROBE_SETTINGS);
 
 const LONG_VRS = new Set(["OB", "OW", "SQ", "UN", "UT"]);
+
+/** Every byte of a source. */
+const dicomBytes = (source: ByteSource) => source.read(0, source.size);
 
 /** An Explicit VR Little Endian element header, with its value when it is text. */
 function element(tag: string, vr: string, value: string | { length: number }): Uint8Array {
@@ -160,7 +164,7 @@ describe("probeDicom", () => {
     expect(outcome).toEqual(EXPECTED);
   });
 
-  it("stops at the cap with media-unsupported when the header is longer than 4 MiB", async () => {
+  it("keeps the fields read and warns, without an error, when the header is longer than its 4 MiB budget", async () => {
     // Prepare
     const big = [element("00091010", "OB", { length: 5_000_000 }), { zeros: 5_000_000 }];
     const source = createCachingByteSource(dicomFile([...IDENTITY, ...big, ...SERIES, ...SIZE]));
@@ -169,9 +173,71 @@ describe("probeDicom", () => {
     const outcome = await probe(source);
 
     // Assert
-    expect(outcome.media).toEqual({});
-    expect(outcome.errors.map((e) => e.code)).toEqual(["media-unsupported"]);
+    expect(outcome.errors).toEqual([]);
+    expect(outcome.media).toEqual({
+      dicom: { sopInstanceUid: "1.2.3.4.5", modality: "CT", seriesDescription: "Chest" },
+    });
+    expect(outcome.warnings.map((w) => w.code)).toEqual(["dicom-header-over-budget", "dicom-field-missing"]);
+    expect(outcome.warnings[0]?.message).toContain("is longer than 4194304 bytes");
     expect(source.stats.bytes).toBe(4 * 1024 * 1024);
+  });
+
+  it("inflates at most its 4 MiB budget of a deflate bomb and keeps the fields before the bulk (issue 14)", async () => {
+    // Prepare: 1.2 MB that inflate to 1.2 GB before the series and size fields.
+    const bomb = deflatedDicomBomb(1_200_000_000, "before-fields");
+    const heapBefore = process.memoryUsage().arrayBuffers;
+
+    // Act
+    const started = performance.now();
+    const outcome = await probe(cached(bomb));
+    const elapsed = performance.now() - started;
+
+    // Assert: typed and not invalid; what lies past the budget is left unmeasured with a reason.
+    expect(outcome.errors).toEqual([]);
+    expect(outcome.media).toEqual({ dicom: { sopInstanceUid: "2.25.14.1", modality: "OT" } });
+    expect(outcome.warnings.map((w) => w.code)).toEqual(["dicom-header-over-budget", "dicom-field-missing"]);
+    expect(outcome.warnings[0]?.message).toContain("inflates to more than 4194304 bytes");
+    expect(process.memoryUsage().arrayBuffers - heapBefore).toBeLessThan(200 * 1024 * 1024);
+    expect(elapsed).toBeLessThan(5_000);
+  });
+
+  it("measures every field of a deflate bomb whose bulk is its pixel data, stopping at the budget", async () => {
+    // Prepare
+    const bomb = deflatedDicomBomb(1_200_000_000, "pixel-data");
+
+    // Act
+    const outcome = await probe(cached(bomb));
+
+    // Assert
+    expect(outcome).toEqual({
+      media: {
+        dicom: {
+          seriesInstanceUid: "2.25.14.9",
+          studyInstanceUid: "2.25.14",
+          sopInstanceUid: "2.25.14.1",
+          modality: "OT",
+          instanceNumber: 1,
+        },
+        width: 4096,
+        height: 4096,
+      },
+      errors: [],
+      warnings: [],
+      omitted: [],
+    });
+  });
+
+  it("reports media-corrupt when the deflated data set breaks off before its fields", async () => {
+    // Prepare: a stored block whose length check fails (LEN 5, NLEN not its complement) where the data set starts.
+    const broken = Uint8Array.from([0x00, 0x05, 0x00, 0x05, 0x00, ...new Array<number>(16).fill(0x41)]);
+    const source = cached(await dicomBytes(dicomFile([broken], "1.2.840.10008.1.2.1.99")));
+
+    // Act
+    const outcome = await probe(source);
+
+    // Assert
+    expect(outcome.media).toEqual({});
+    expect(outcome.errors.map((e) => e.code)).toEqual(["media-corrupt"]);
   });
 
   it("warns with the missing keywords when the header lacks grouping fields", async () => {
