@@ -1,4 +1,4 @@
-import { constants, gunzipSync } from "node:zlib";
+import { inflatePrefix } from "./inflate-prefix";
 
 const ascii = (bytes: Uint8Array, from: number, length: number): string =>
   String.fromCharCode(...bytes.subarray(from, from + length));
@@ -33,18 +33,17 @@ export function isGzip(bytes: Uint8Array): boolean {
   return bytes[0] === 0x1f && bytes[1] === 0x8b;
 }
 
-// A head of a few KB cannot inflate to more than about a thousand times its size; the cap keeps
-// a hostile head from costing more than that.
-const MAX_INFLATED_BYTES = 8 * 1024 * 1024;
+/** NIfTI-2's header, the longer of the two: all that typing a `.nii.gz` needs to see. */
+const NIFTI_HEADER_BYTES = 540;
 
-/** Inflates the start of a gzip stream that may be cut anywhere; undefined when it is not gzip. */
-export function inflateHead(bytes: Uint8Array): Uint8Array | undefined {
-  try {
-    // A sync flush at the end returns what the truncated input holds instead of failing on it.
-    return gunzipSync(bytes, { finishFlush: constants.Z_SYNC_FLUSH, maxOutputLength: MAX_INFLATED_BYTES });
-  } catch {
-    return undefined;
-  }
+/**
+ * Inflates the start of a gzip stream that may be cut anywhere, stopping once a NIfTI header is out:
+ * a segmentation mask's first 16 KB can inflate to 16 MB and more, which a whole-head inflate capped
+ * at 8 MB refused, leaving real masks untyped (issue 14). Undefined when nothing inflates.
+ */
+export async function inflateHead(bytes: Uint8Array): Promise<Uint8Array | undefined> {
+  const { bytes: inflated } = await inflatePrefix(bytes, "gzip", NIFTI_HEADER_BYTES);
+  return inflated.byteLength > 0 ? inflated : undefined;
 }
 
 /** What the bytes of a head look like as text. */

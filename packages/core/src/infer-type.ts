@@ -138,7 +138,7 @@ function unknown(looked: string, key: string, contentType: string | null | undef
 async function sniffContent(head: Uint8Array, hint: DataType | undefined): Promise<ContentVerdict> {
   if (hasNiftiMagic(head)) return { kind: "typed", dataType: "nifti", mimeType: "application/x-nifti" };
   if (isGzip(head)) {
-    const inflated = inflateHead(head);
+    const inflated = await inflateHead(head);
     if (inflated && hasNiftiMagic(inflated)) {
       return { kind: "typed", dataType: "nifti", mimeType: "application/gzip" };
     }

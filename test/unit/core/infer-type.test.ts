@@ -1,8 +1,9 @@
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
-import { gzipSync } from "node:zlib";
+import { constants, gunzipSync, gzipSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
 import { HEAD_BYTES, inferDataType } from "../../../packages/core/src/infer-type";
+import { niftiMaskGz } from "../../helpers/hostile-inputs";
 
 const MEDIA = resolve(import.meta.dirname, "../../fixtures/media");
 
@@ -320,6 +321,27 @@ describe("inferDataType", () => {
       warnings: [],
     });
   });
+
+  it.each([6, 9])(
+    "types a 256³ segmentation mask gzipped at level %i as NIfTI from its head, whose 16 KB inflate past 8 MB (issue 14)",
+    async (level) => {
+      const compressed = niftiMaskGz(level, 256);
+      const head = compressed.subarray(0, HEAD_BYTES);
+
+      const result = await inferDataType({ head, key: "masks/liver.nii.gz" });
+
+      expect(gunzipSync(head, { finishFlush: constants.Z_SYNC_FLUSH }).byteLength).toBeGreaterThan(
+        8 * 1024 * 1024,
+      );
+      expect(result).toEqual({
+        ok: true,
+        dataType: "nifti",
+        mimeType: "application/gzip",
+        source: "content",
+        warnings: [],
+      });
+    },
+  );
 
   it("types an uncompressed NIfTI by its magic when its name says otherwise, with a warning", async () => {
     const result = await inferDataType({ head: media("volume.nii"), key: "volume.png" });
