@@ -1,5 +1,5 @@
 import type { ByteSource } from "../byte-source";
-import { decodeStream, integerEntry, isDict, isName } from "./pdf-stream";
+import { decodeStream, integerEntry, isDict, isName, type PdfBudget } from "./pdf-stream";
 import {
   corrupt,
   PDF_WHITESPACE,
@@ -89,13 +89,14 @@ export async function readStreamData(
   object: IndirectObject,
   length: number,
   what: string,
+  budget: PdfBudget,
 ): Promise<Uint8Array> {
   if (!isDict(object.value) || object.streamStart === undefined) throw corrupt(`${what} is not a stream`);
   if (length > MAX_STREAM_BYTES) {
     throw new ProbeFailureError("media-unsupported", `${what} is ${length} bytes long`);
   }
   const raw = await readExactly(source, offset + object.streamStart, length, what);
-  return decodeStream(object.value, raw, what);
+  return decodeStream(object.value, raw, what, budget);
 }
 
 /** Resolves references to objects through the cross-reference table, reading each object once. */
@@ -104,7 +105,7 @@ export interface PdfObjects {
 }
 
 /** Objects of one file, read by ranged reads at their cross-reference offsets or from object streams. */
-export function createPdfObjects(source: ByteSource, xref: CrossReference): PdfObjects {
+export function createPdfObjects(source: ByteSource, xref: CrossReference, budget: PdfBudget): PdfObjects {
   const objectStreams = new Map<number, Promise<ObjectStream>>();
 
   const readAt = async (offset: number, num: number, what: string): Promise<IndirectObject> => {
@@ -160,7 +161,7 @@ export function createPdfObjects(source: ByteSource, xref: CrossReference): PdfO
     }
     const length = await resolve(dict.entries.get("Length"), depth + 1, false);
     if (typeof length !== "number") throw corrupt(`${what} has no /Length`);
-    const data = await readStreamData(source, entry.offset, object, length, what);
+    const data = await readStreamData(source, entry.offset, object, length, what, budget);
     return parseObjectStream(dict, data, what);
   };
 

@@ -193,6 +193,14 @@ export class PdfEncryptedError extends ProbeFailureError {
   override readonly name = "PdfEncryptedError";
 }
 
+/**
+ * The file needs more than the probe's budget (bytes inflated, cross-reference entries held): not a
+ * fault of the file, so its block is omitted with the reason instead of making the record invalid.
+ */
+export class PdfOverBudgetError extends ProbeFailureError {
+  override readonly name = "PdfOverBudgetError";
+}
+
 /** A structural fault in the PDF's bytes. */
 export function corrupt(message: string): ProbeFailureError {
   return new ProbeFailureError("media-corrupt", message);

@@ -1,6 +1,6 @@
 import type { ByteSource } from "../byte-source";
 import { parseAt, parseIndirectObject, readStreamData } from "./pdf-objects";
-import { integerEntry, isDict, isName } from "./pdf-stream";
+import { integerEntry, isDict, isName, type PdfBudget, spendEntries } from "./pdf-stream";
 import { corrupt, type PdfDict, PdfLexer, type PdfValue } from "./pdf-syntax";
 import { ProbeFailureError } from "./probe-failure";
 
@@ -25,12 +25,15 @@ const MAX_SECTIONS = 1024;
 
 type Section = { entries: Map<number, XrefEntry>; trailer: PdfDict };
 
+/** One shared free entry: most entries of a bloated table are free, and each would cost an object. */
+const FREE: XrefEntry = { kind: "free" };
+
 /**
  * Reads the cross-reference chain from the last `startxref`: each section (a table or a stream,
  * ISO 32000-1 §7.5.4 and §7.5.8) and then its `/XRefStm` and `/Prev`. Sections are met newest
  * first, so the first entry seen for an object is the one incremental updates left in force.
  */
-export async function readCrossReference(source: ByteSource): Promise<CrossReference> {
+export async function readCrossReference(source: ByteSource, budget: PdfBudget): Promise<CrossReference> {
   const entries = new Map<number, XrefEntry>();
   const trailer = new Map<string, PdfValue>();
   const queue = [await findStartxref(source)];
@@ -39,12 +42,12 @@ export async function readCrossReference(source: ByteSource): Promise<CrossRefer
     if (seen.has(offset)) continue;
     if (seen.size >= MAX_SECTIONS) throw corrupt(`more than ${MAX_SECTIONS} cross-reference sections`);
     seen.add(offset);
-    const section = await readSection(source, offset);
+    const section = await readSection(source, offset, budget);
     const hybrid = integerEntry(section.trailer, "XRefStm");
     if (hybrid !== undefined && !seen.has(hybrid)) {
       // A hybrid file's stream holds the objects its table lists as free or leaves out.
       seen.add(hybrid);
-      for (const [num, entry] of (await readSection(source, hybrid)).entries) {
+      for (const [num, entry] of (await readSection(source, hybrid, budget)).entries) {
         if (section.entries.get(num)?.kind !== "offset") section.entries.set(num, entry);
       }
     }
@@ -71,7 +74,7 @@ async function findStartxref(source: ByteSource): Promise<number> {
   );
 }
 
-async function readSection(source: ByteSource, offset: number): Promise<Section> {
+async function readSection(source: ByteSource, offset: number, budget: PdfBudget): Promise<Section> {
   const what = `the cross-reference section at byte ${offset}`;
   const limits = { initial: 16 * 1024, max: MAX_SECTION_BYTES };
   const parsed = await parseAt(
@@ -80,7 +83,7 @@ async function readSection(source: ByteSource, offset: number): Promise<Section>
     what,
     (bytes) => {
       const lexer = new PdfLexer(bytes);
-      return lexer.peekIs("xref") ? parseTable(lexer) : parseIndirectObject(bytes);
+      return lexer.peekIs("xref") ? parseTable(lexer, budget) : parseIndirectObject(bytes);
     },
     limits,
   );
@@ -92,24 +95,30 @@ async function readSection(source: ByteSource, offset: number): Promise<Section>
   const length = integerEntry(dict, "Length");
   if (length === undefined) throw corrupt(`${what} has no direct /Length`);
   return {
-    entries: parseStreamEntries(dict, await readStreamData(source, offset, parsed, length, what), what),
+    entries: parseStreamEntries(
+      dict,
+      await readStreamData(source, offset, parsed, length, what, budget),
+      what,
+      budget,
+    ),
     trailer: dict,
   };
 }
 
 /** A classic table: subsections "first count", then `count` entries "offset gen n|f", then the trailer. */
-function parseTable(lexer: PdfLexer): Section {
+function parseTable(lexer: PdfLexer, budget: PdfBudget): Section {
   lexer.expect("xref");
   const entries = new Map<number, XrefEntry>();
   while (!lexer.peekIs("trailer")) {
     const first = lexer.integer("a subsection's first object number");
     const count = lexer.integer("a subsection's entry count");
+    spendEntries(budget, count, "a cross-reference table");
     for (let num = first; num < first + count; num++) {
       const offset = lexer.integer("a cross-reference offset");
       const gen = lexer.integer("a generation number");
       const type = lexer.word();
       if (type !== "n" && type !== "f") throw corrupt(`cross-reference entry ${num} is neither n nor f`);
-      entries.set(num, type === "n" ? { kind: "offset", offset, gen } : { kind: "free" });
+      entries.set(num, type === "n" ? { kind: "offset", offset, gen } : FREE);
     }
   }
   lexer.expect("trailer");
@@ -119,7 +128,12 @@ function parseTable(lexer: PdfLexer): Section {
 }
 
 /** A cross-reference stream: rows of `/W` big-endian fields for the object ranges in `/Index`. */
-function parseStreamEntries(dict: PdfDict, data: Uint8Array, what: string): Map<number, XrefEntry> {
+function parseStreamEntries(
+  dict: PdfDict,
+  data: Uint8Array,
+  what: string,
+  budget: PdfBudget,
+): Map<number, XrefEntry> {
   const widths = numbers(dict.entries.get("W"));
   const size = integerEntry(dict, "Size");
   const index = numbers(dict.entries.get("Index")) ?? (size === undefined ? undefined : [0, size]);
@@ -139,11 +153,13 @@ function parseStreamEntries(dict: PdfDict, data: Uint8Array, what: string): Map<
     const first = index[pair] ?? 0;
     const count = index[pair + 1] ?? 0;
     if (at + count * rowLength > data.length) throw corrupt(`${what} is shorter than its /Index says`);
+    // A /W of zeros makes rows of no bytes: the count alone says what the section costs.
+    spendEntries(budget, count, what);
     for (let num = first; num < first + count; num++) {
       const type = field(typeWidth, 1);
       const second = field(secondWidth, 0);
       const third = field(thirdWidth, 0);
-      if (type === 0) entries.set(num, { kind: "free" });
+      if (type === 0) entries.set(num, FREE);
       else if (type === 1) entries.set(num, { kind: "offset", offset: second, gen: third });
       else if (type === 2) entries.set(num, { kind: "compressed", stream: second, index: third });
       // Other types are reserved: such an object is read as null.

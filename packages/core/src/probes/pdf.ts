@@ -1,8 +1,8 @@
 import type { ByteSource } from "../byte-source";
 import { issue } from "../issues";
 import { createPdfObjects } from "./pdf-objects";
-import { isDict } from "./pdf-stream";
-import { corrupt, PdfEncryptedError } from "./pdf-syntax";
+import { createPdfBudget, isDict } from "./pdf-stream";
+import { corrupt, PdfEncryptedError, PdfOverBudgetError } from "./pdf-syntax";
 import { readCrossReference } from "./pdf-xref";
 import { failedOutcome, ProbeFailureError } from "./probe-failure";
 import { emptyOutcome, type MediaProbe, type ProbeOutcome } from "./probe-types";
@@ -17,8 +17,9 @@ export const probePdf: MediaProbe = async (source) => {
   try {
     return await countPages(source);
   } catch (error) {
-    if (error instanceof PdfEncryptedError) {
-      // Not a fault of the file: the count is there, behind encryption this probe does not undo.
+    if (error instanceof PdfEncryptedError || error instanceof PdfOverBudgetError) {
+      // Not a fault of the file: the count is there, behind encryption this probe does not undo
+      // or past the budget that bounds what one file may cost.
       const outcome = emptyOutcome();
       outcome.omitted.push({ block: "pdfMetadata", reason: error.message });
       return outcome;
@@ -29,8 +30,9 @@ export const probePdf: MediaProbe = async (source) => {
 
 async function countPages(source: ByteSource): Promise<ProbeOutcome> {
   if (source.size === 0) throw new ProbeFailureError("media-truncated", "the file is empty");
-  const xref = await readCrossReference(source);
-  const objects = createPdfObjects(source, xref);
+  const budget = createPdfBudget();
+  const xref = await readCrossReference(source, budget);
+  const objects = createPdfObjects(source, xref, budget);
   const catalog = await objects.resolve(xref.trailer.entries.get("Root"));
   if (!isDict(catalog)) throw corrupt("the trailer's /Root is not a catalog dictionary");
   const pages = await objects.resolve(catalog.entries.get("Pages"));

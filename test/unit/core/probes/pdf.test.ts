@@ -269,6 +269,41 @@ describe("probePdf", () => {
     expect(outcome.omitted).toEqual([{ block: "pdfMetadata", reason: expect.stringContaining("encrypted") }]);
   });
 
+  it.each([
+    [
+      "declares 50 million cross-reference entries in rows of no bytes",
+      "/W [0 0 0] /Index [0 50000000]",
+      0,
+      "1000000 entries",
+    ],
+    [
+      "has a cross-reference stream that inflates to 40 MB",
+      "/W [1 1 1] /Index [0 1]",
+      40_000_000,
+      "33554432 bytes",
+    ],
+  ])(
+    "omits the PDF block with the budget as its reason, without an error, when a file %s (issue 14)",
+    async (_, dict, inflated, reason) => {
+      // Prepare: each costs a few KB; before the budget the first took 20 s and a gigabyte, then failed.
+      const pdf = new PdfWriter("1.5")
+        .object(1, "<< /Type /Catalog /Pages 2 0 R >>")
+        .object(2, "<< /Type /Pages /Kids [] /Count 1 >>");
+      const at = pdf.length;
+      pdf.stream(3, `/Type /XRef ${dict} /Size 3 /Root 1 0 R`, new Uint8Array(inflated));
+      const source = createCachingByteSource(pdf.text(`startxref\n${at}\n%%EOF\n`).source());
+
+      // Act
+      const started = performance.now();
+      const outcome = await probe(source);
+
+      // Assert
+      expect(outcome.errors).toEqual([]);
+      expect(outcome.omitted).toEqual([{ block: "pdfMetadata", reason: expect.stringContaining(reason) }]);
+      expect(performance.now() - started).toBeLessThan(2_000);
+    },
+  );
+
   it("reports media-truncated when the file is cut before its trailer", async () => {
     // Prepare
     const bytes = fixture("pdf-3-pages.pdf");
