@@ -48,7 +48,7 @@ export function toErrorResponse(
     return errorResponse(c, error.status, codeOf(error.status), error.message || "request failed");
   }
   if (error instanceof InvalidRequestError) {
-    return errorResponse(c, 400, "invalid-request", error.message, error.details);
+    return errorResponse(c, 400, error.code, error.message, error.details);
   }
   if (error instanceof NotFoundError) return errorResponse(c, 404, "not-found", error.message);
   if (error instanceof AccessDeniedError) return errorResponse(c, 403, "access-denied", error.message);
@@ -91,12 +91,17 @@ function digest(value: string): Buffer {
   return createHash("sha256").update(value, "utf8").digest();
 }
 
-/** A request that passed the zod schemas but breaks a rule checked later (the metadata schema): a 400. */
+/**
+ * A request that passed the zod schemas but breaks a rule checked later (the metadata schema, the
+ * sidecar limits): a 400, with `invalid-request` or the code of the rule it breaks.
+ */
 export class InvalidRequestError extends Error {
   override readonly name = "InvalidRequestError";
+  readonly retryable = false;
   constructor(
     message: string,
     readonly details: { path: string; message: string }[],
+    readonly code = "invalid-request",
   ) {
     super(message);
   }

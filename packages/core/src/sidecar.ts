@@ -86,6 +86,37 @@ export function chooseSidecar<C extends { key: string; suffix: string }>(
   return { sidecar, warnings: [issue("multiple-sidecars", message)] };
 }
 
+/**
+ * Checks a metadata layer written through the API (design.md "API edits") by a sidecar's limits: the
+ * nesting depth, finite numbers, the value budget and 10 MB as JSON. A layer past any of them answers
+ * the error a sidecar would get, with its code; null when it is within them.
+ */
+export function checkMetadataLayer(layer: JsonObject): Issue | null {
+  const limit = findMetadataLimitProblem(layer);
+  if (limit) {
+    const { suffix, message } = describeLimitProblem(limit);
+    return issue(
+      `sidecar-${suffix}`,
+      `The metadata layer ${message}`,
+      limit.path === "" ? undefined : limit.path,
+    );
+  }
+  // Within the value budget, so this costs at most about the 10 MB it measures.
+  const bytes = new TextEncoder().encode(JSON.stringify(layer)).byteLength;
+  if (bytes <= MAX_SIDECAR_BYTES) return null;
+  const message = `The metadata layer is ${bytes} bytes as JSON; the limit is ${MAX_SIDECAR_BYTES} (10 MB), as for a sidecar`;
+  return issue("sidecar-too-large", message);
+}
+
+/** The error for a metadata layer whose JSON text holds more values than the budget, found before parsing it. */
+export function tooComplexLayerText(text: string): Issue | null {
+  if (!exceedsValueBudget(text)) return null;
+  return issue(
+    "sidecar-too-complex",
+    `The metadata layer ${describeLimitProblem({ kind: "too-complex", path: "" }).message}`,
+  );
+}
+
 type Parsed = { ok: true; object: JsonObject; warnings: Issue[] } | { ok: false; error: Issue };
 
 const UTF8_BOM = [0xef, 0xbb, 0xbf];

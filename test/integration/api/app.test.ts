@@ -140,6 +140,59 @@ describe("createApp: metadata edits", () => {
   });
 });
 
+describe("createApp: metadata edits within the sidecar limits (issue 14)", () => {
+  const send = async (method: "PATCH" | "PUT", body: string) => {
+    const res = await app.request("/records/api/sub/c%20d.png/metadata", {
+      method,
+      headers: { ...auth, "Content-Type": "application/json" },
+      body,
+    });
+    return { status: res.status, body: JSON.parse(await res.text()) };
+  };
+
+  it("answers 400 with the sidecar's code and message for a layer too deep, too large a number or too many values", async () => {
+    const before = await h.record("api/sub/c d.png");
+
+    const deep = await send("PATCH", `{"a":${"[".repeat(10_000)}${"]".repeat(10_000)}}`);
+    const infinite = await send("PUT", '{"score":1e400}');
+    const complex = await send("PATCH", `{"a":[${new Array<string>(600_000).fill("[0]").join(",")}]}`);
+    const after = await h.record("api/sub/c d.png");
+
+    expect(deep.status).toBe(400);
+    expect(deep.body.error).toMatchObject({
+      code: "sidecar-invalid",
+      message: expect.stringContaining("deeper than 64 levels"),
+    });
+    expect(infinite.status).toBe(400);
+    expect(infinite.body.error).toMatchObject({
+      code: "sidecar-invalid",
+      message: "The metadata layer has a number too large for a 64-bit float at score",
+    });
+    expect(complex.status).toBe(400);
+    expect(complex.body.error).toMatchObject({
+      code: "sidecar-too-complex",
+      message: expect.stringContaining("holds more than 1,000,000 JSON values"),
+    });
+    expect(after?.revision).toBe(before?.revision);
+    expect(after?.status).toBe("ready");
+  });
+
+  it("answers 400 sidecar-too-large when a merge would grow the layer past 10 MB", async () => {
+    const first = await send("PATCH", JSON.stringify({ pad1: "x".repeat(6_000_000) }));
+    const second = await send("PATCH", JSON.stringify({ pad2: "y".repeat(6_000_000) }));
+    const cleared = await send("PUT", "{}");
+
+    expect(first.status).toBe(200);
+    expect(second.status).toBe(400);
+    expect(second.body.error.code).toBe("sidecar-too-large");
+    expect(second.body.error.message).toMatch(
+      /^The metadata layer is 12000\d{3} bytes as JSON; the limit is 10000000/,
+    );
+    expect(cleared.status).toBe(200);
+    expect(cleared.body.clientMetadata).toEqual({});
+  }, 30_000);
+});
+
 describe("createApp: schema", () => {
   it("rejects an invalid schema with field details, replaces it with a valid one, and checks edits against it", async () => {
     const bad = await call("/schema", { method: "PUT", json: { night: { ty: "nope" } } });

@@ -1,15 +1,18 @@
 import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
 import {
+  checkMetadataLayer,
   deriveAndStore,
   isJsonObject,
   type JsonObject,
   NotFoundError,
   type StoredRecord,
   TransientError,
+  tooComplexLayerText,
   validateClientMetadata,
 } from "@sluice/core";
+import type { MiddlewareHandler } from "hono";
 import type { ApiDeps } from "../api-deps";
-import { InvalidRequestError, requireJsonBody } from "../errors";
+import { errorResponse, InvalidRequestError, requireJsonBody } from "../errors";
 import { listRecords, publicRecord } from "../list-records";
 import {
   ERROR_RESPONSES,
@@ -43,7 +46,7 @@ const editRoute = (method: "patch" | "put", description: string) =>
     method,
     path: "/records/{key{.+}}/metadata",
     description,
-    middleware: [requireJsonBody] as const,
+    middleware: [requireJsonBody, limitLayerText] as const,
     request: {
       params: KeyParamsSchema,
       body: { required: true, content: { "application/json": { schema: JsonObjectBodySchema } } },
@@ -52,6 +55,24 @@ const editRoute = (method: "patch" | "put", description: string) =>
   });
 
 const EDIT_ATTEMPTS = 5;
+
+/**
+ * Refuses a metadata layer whose text holds more JSON values than a sidecar may, before the validator
+ * parses it: the API layer keeps the sidecar limits (issue 14). The text stays cached for the validator.
+ */
+const limitLayerText: MiddlewareHandler = async (c, next) => {
+  const problem = tooComplexLayerText(await c.req.text());
+  if (problem) return errorResponse(c, 400, problem.code, problem.message);
+  await next();
+};
+
+/** Throws the sidecar's error, as a 400, for a layer past the sidecar limits. */
+function requireWithinLimits(layer: JsonObject): JsonObject {
+  const problem = checkMetadataLayer(layer);
+  if (problem === null) return layer;
+  const details = problem.path === undefined ? [] : [{ path: problem.path, message: problem.message }];
+  throw new InvalidRequestError(problem.message, details, problem.code);
+}
 
 /** Registers `GET /records`, `GET /records/{key}` and `PATCH`/`PUT /records/{key}/metadata`. */
 export function registerRecordRoutes(app: OpenAPIHono, deps: ApiDeps): void {
@@ -69,14 +90,15 @@ export function registerRecordRoutes(app: OpenAPIHono, deps: ApiDeps): void {
 
   const edit = (mode: "merge" | "replace") => async (key: string, body: Record<string, unknown>) => {
     if (!isJsonObject(body)) throw new InvalidRequestError("the body must be a JSON object", []);
-    const layer: JsonObject = body;
+    const layer = requireWithinLimits(body);
     const checked = validateClientMetadata(layer, await deps.schemaStore.get());
     if (checked.errors.length > 0) {
       const details = checked.errors.map((found) => ({ path: found.path, message: found.message }));
       throw new InvalidRequestError("the metadata breaks the metadata schema", details);
     }
+    // A merge can grow the layer past the limits that each edit keeps on its own.
     const editApiLayer = (current: JsonObject | null) =>
-      mode === "merge" ? { ...current, ...layer } : layer;
+      mode === "merge" ? requireWithinLimits({ ...current, ...layer }) : layer;
     for (let attempt = 1; attempt <= EDIT_ATTEMPTS; attempt += 1) {
       const existing = await recordOrThrow(deps, key);
       // The API's sequencer grows with the revision, so each edit is newer than the last one applied;
