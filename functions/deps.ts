@@ -15,6 +15,7 @@ import {
   createS3ObjectStore,
   createSqsDeadLetters,
   createSqsWorkQueue,
+  type EncordConfigOptions,
   encordClientFor,
   objectUrlOf,
   parseConfig,
@@ -118,16 +119,17 @@ export function createDeps(
     pipeline.settings.delivery = { routes: delivery.routes, folder: delivery.folder };
     pipeline.deliveries = createDeliveryStore(doc, config.tableName);
   }
-  // The key is read on first use, not at cold start, and only by what delivers.
+  // The key is read on first use, not at cold start, and only by what delivers (the exporter has none).
   let encordJobs: Promise<EncordJobs> | undefined;
-  const encord = delivery
-    ? () => {
-        encordJobs ??= encordClientFor(delivery).then((client) =>
-          createEncordJobs(client, delivery.integration),
-        );
-        return encordJobs;
-      }
-    : null;
+  const encord =
+    delivery && delivery.key !== null
+      ? () => {
+          encordJobs ??= encordClientFor(delivery).then((client) =>
+            createEncordJobs(client, delivery.integration),
+          );
+          return encordJobs;
+        }
+      : null;
   return { config, pipeline, logger, metrics, s3: clients.s3, schemaStore, jobs, events, encord };
 }
 
@@ -151,10 +153,13 @@ function withCachedSchema(records: RecordStore, ttlMs: number): RecordStore {
 
 let cached: Deps | undefined;
 
-/** The deps of a Lambda process: config from the environment, default AWS clients, built on first use. */
-export function deps(): Deps {
+/**
+ * The deps of a Lambda process: config from the environment, default AWS clients, built on first use.
+ * `encordKey: "unused"` for a function that never calls Encord (the exporter): it is configured without the key.
+ */
+export function deps(options: EncordConfigOptions = {}): Deps {
   if (cached) return cached;
-  const config = parseConfig(process.env);
+  const config = parseConfig(process.env, options);
   const s3 = new S3Client({ region: config.region });
   const sqs = new SQSClient({ region: config.region });
   const work = config.workQueueUrl

@@ -45,6 +45,7 @@ export function ulid(ms: number): string {
 
 let exporter: ReturnType<typeof createExportHandler> | undefined;
 export const handler = (event: unknown, context: Context) => {
-  exporter ??= createExportHandler(deps());
+  // The exporter splits files by Encord folder and queues their deliveries, but never calls Encord: no key.
+  exporter ??= createExportHandler(deps({ encordKey: "unused" }));
   return exporter(event, context);
 };

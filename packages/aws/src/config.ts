@@ -9,7 +9,7 @@ import {
   parseSidecarSuffixes,
 } from "@sluice/core";
 import { z } from "zod";
-import { type EncordConfig, parseEncordConfig } from "./encord-config";
+import { type EncordConfig, type EncordConfigOptions, parseEncordConfig } from "./encord-config";
 
 /** Sluice's settings, parsed once at cold start and read nowhere else. */
 export interface Config {
@@ -121,14 +121,20 @@ const EnvSchema = z.object({
   WEBHOOK_URL: z.url({ protocol: /^https?$/, error: "must be an http(s) URL" }).optional(),
 });
 
-/** Parses the environment into Config, or throws ConfigError naming every bad key. Empty values count as unset. */
-export function parseConfig(env: Readonly<Record<string, string | undefined>>): Config {
+/**
+ * Parses the environment into Config, or throws ConfigError naming every bad key. Empty values count as unset.
+ * `encordKey: "unused"` configures a function that never calls Encord (the exporter) without the key.
+ */
+export function parseConfig(
+  env: Readonly<Record<string, string | undefined>>,
+  options: EncordConfigOptions = {},
+): Config {
   // Lambda and shells set keys to "" to clear them; treat that as absent so defaults apply.
   const present = Object.fromEntries(
     Object.entries(env).filter(([, value]) => value !== undefined && value !== ""),
   );
   const parsed = EnvSchema.safeParse(present);
-  const delivery = parseEncordConfig(present);
+  const delivery = parseEncordConfig(present, options);
   if (!parsed.success || delivery.problems.length > 0) {
     const schemaProblems = parsed.success
       ? []

@@ -11,8 +11,20 @@ export interface EncordConfig {
   routes: FolderRoute[];
   /** The cloud integration Encord reads the bucket through (`ENCORD_INTEGRATION`). */
   integration: string;
-  /** Where the private key is: a file (`ENCORD_SSH_KEY_FILE`, locally) or the content (`ENCORD_SSH_KEY`, a secret in AWS). */
-  key: { file: string } | { content: string };
+  /**
+   * Where the private key is: a file (`ENCORD_SSH_KEY_FILE`, locally) or the content (`ENCORD_SSH_KEY`, a secret
+   * in AWS); null in a function configured with `encordKey: "unused"`, which routes and queues but never calls Encord.
+   */
+  key: { file: string } | { content: string } | null;
+}
+
+/**
+ * How a function uses delivery: `required` (the default) where it calls Encord (the poller, the API's schema
+ * routes); `unused` for the exporter, which only splits files by folder and queues their deliveries, so that
+ * its environment need not hold the key (and it is dropped if it does).
+ */
+export interface EncordConfigOptions {
+  encordKey?: "required" | "unused";
 }
 
 const KEYS = [
@@ -28,7 +40,10 @@ const KEYS = [
  * are; anything in between is a problem naming what is missing, so that a half-configured delivery
  * never silently does nothing. The key's content is never echoed in a problem.
  */
-export function parseEncordConfig(env: Readonly<Record<string, string | undefined>>): {
+export function parseEncordConfig(
+  env: Readonly<Record<string, string | undefined>>,
+  options: EncordConfigOptions = {},
+): {
   encord: EncordConfig | null;
   problems: { key: string; message: string }[];
 } {
@@ -54,6 +69,10 @@ export function parseEncordConfig(env: Readonly<Record<string, string | undefine
     problems.push({ key: "ENCORD_FOLDER", message: "is required to deliver to Encord (or ENCORD_FOLDERS)" });
   if (env.ENCORD_INTEGRATION === undefined)
     problems.push({ key: "ENCORD_INTEGRATION", message: "is required to deliver to Encord" });
+  if (options.encordKey === "unused") {
+    if (problems.length > 0 || integration === null) return { encord: null, problems };
+    return { encord: { domain, folder, routes, integration, key: null }, problems };
+  }
   const key = env.ENCORD_SSH_KEY_FILE
     ? { file: env.ENCORD_SSH_KEY_FILE }
     : env.ENCORD_SSH_KEY

@@ -1,5 +1,6 @@
 import { readFile } from "node:fs/promises";
 import type { EncordJobs } from "@sluice/core";
+import { ConfigError } from "./config";
 import { createEncordClient, type EncordClient, parseEncordKey } from "./encord";
 import type { EncordConfig } from "./encord-config";
 
@@ -36,7 +37,12 @@ export function createEncordJobs(client: EncordClient, integration: string): Enc
 
 /** The Encord client of a delivery configuration: its key read from the file or the secret, never logged. */
 export async function encordClientFor(config: EncordConfig): Promise<EncordClient> {
-  const text = "file" in config.key ? await readFile(config.key.file, "utf8") : config.key.content;
+  const { key } = config;
+  if (key === null)
+    throw new ConfigError([
+      { key: "ENCORD_SSH_KEY", message: "is not given to this function, which never calls Encord" },
+    ]);
+  const text = "file" in key ? await readFile(key.file, "utf8") : key.content;
   const { privateKey, keyId } = parseEncordKey(text);
   return createEncordClient({ domain: config.domain, key: privateKey, keyId });
 }

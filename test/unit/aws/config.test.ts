@@ -204,6 +204,28 @@ describe("parseConfig: delivery to Encord", () => {
     expect(config.encord?.key).toEqual({ content: "-----BEGIN OPENSSH PRIVATE KEY-----secret" });
   });
 
+  it("configures the folders without the key for a function that never calls Encord, dropping a key given anyway", () => {
+    const env = {
+      ...base,
+      ENCORD_FOLDER: FOLDER,
+      ENCORD_FOLDERS: `cams/=00000000-0000-4000-8000-0000000000c1`,
+      ENCORD_INTEGRATION: INTEGRATION,
+    };
+
+    const withoutKey = parseConfig(env, { encordKey: "unused" });
+    const withKey = parseConfig({ ...env, ENCORD_SSH_KEY: "secret-key-material" }, { encordKey: "unused" });
+
+    expect(withoutKey.encord).toEqual({
+      domain: "https://api.encord.com",
+      folder: FOLDER,
+      routes: [{ prefix: "cams/", folder: "00000000-0000-4000-8000-0000000000c1" }],
+      integration: INTEGRATION,
+      key: null,
+    });
+    expect(withKey.encord?.key).toBeNull();
+    expect(() => parseConfig(env)).toThrow(/ENCORD_SSH_KEY_FILE: is required/);
+  });
+
   it("names what is missing, and never the key, when delivery is half configured", () => {
     const half = () => parseConfig({ ...base, ENCORD_SSH_KEY: "secret-key-material", ENCORD_FOLDER: "nope" });
 
