@@ -77,3 +77,30 @@ describe("createIngestHandler", () => {
     expect(response).toEqual({ batchItemFailures: [{ itemIdentifier: "m4" }] });
   });
 });
+
+describe("createIngestHandler's deadline", () => {
+  it("answers within the function's time with only the hanging object's message failed when its storage never answers", async () => {
+    // Prepare: hang.png's read never settles; the Lambda has the 5 s margin plus 300 ms left
+    const p = createFakePipeline("data");
+    for (const key of ["a.png", "b.png"]) p.objects.put(key, mediaBytes("image.png"));
+    const open = p.objects.open.bind(p.objects);
+    p.objects.open = (key) => (key === "hang.png" ? new Promise(() => undefined) : open(key));
+    const ingest = createIngestHandler(createHandlerDeps(p.deps, []));
+    const event = sqsBatch([
+      objectCreated("a.png", "01"),
+      objectCreated("hang.png", "02"),
+      objectCreated("b.png", "03"),
+    ]);
+    const endsAt = Date.now() + 5_300;
+    const context = { ...lambdaContext(), getRemainingTimeInMillis: () => endsAt - Date.now() };
+
+    // Act
+    const response = await ingest(event, context);
+
+    // Assert
+    expect(Date.now()).toBeLessThan(endsAt);
+    expect(response).toEqual({ batchItemFailures: [{ itemIdentifier: "m1" }] });
+    expect((await p.records.get("data", "a.png"))?.status).toBe("ready");
+    expect((await p.records.get("data", "b.png"))?.status).toBe("ready");
+  });
+});
