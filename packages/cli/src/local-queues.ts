@@ -9,6 +9,23 @@ import {
 import type { z } from "zod";
 import { createSnapshotWriter, loadSnapshot, releaseInFlight } from "./queue-store";
 
+/**
+ * The ingest and work functions' timeouts, as stacks/ingest.ts deploys them (INGEST_TIMEOUT_SECONDS,
+ * WORK_TIMEOUT_SECONDS). stacks/ runs only inside SST, so they are repeated here; a test keeps them equal.
+ */
+export const LOCAL_FUNCTION_TIMEOUT_MS = { ingest: 60_000, work: 300_000 } as const;
+
+/** A queue's visibility timeout for a function's timeout: six times it, as stacks/ingest.ts sets (AWS's advice). */
+export function queueVisibilityMs(functionTimeoutMs: number): number {
+  return 6 * functionTimeoutMs;
+}
+
+// Locally a failed message is visible again after this, not after the rest of its visibility timeout as in
+// AWS: a message that always fails reaches its dead letters in seconds rather than 5 × 6 minutes.
+const RETRY_DELAY_MS = 1_000;
+// Batches in flight per queue: enough to overlap the emulators' I/O waits, few enough to stay near their CPU.
+const DRAIN_PARALLEL = 4;
+
 /** A memory queue whose state lives in DATA_DIR/queues/<name>.json. */
 export interface PersistentQueue<T> {
   queue: MemoryQueue<T>;
@@ -16,28 +33,37 @@ export interface PersistentQueue<T> {
   flush(): Promise<void>;
 }
 
-// A failed message reappears after this long: locally it is the retry delay, not a processing budget.
-const VISIBILITY_TIMEOUT_MS = 1_000;
-// Batches in flight per queue: enough to overlap the emulators' I/O waits, few enough to stay near their CPU.
-const DRAIN_PARALLEL = 4;
-
 /** Opens the named queue, restoring what was queued (and dead-lettered) when the stack last stopped. */
 export async function openPersistentQueue<T>(
   dataDir: string,
   name: string,
   body: z.ZodType<T>,
+  options: { visibilityTimeoutMs?: number } = {},
 ): Promise<PersistentQueue<T>> {
   const file = join(dataDir, "queues", `${name}.json`);
   const writer = createSnapshotWriter<T>(file);
   const saved = await loadSnapshot(file, memoryQueueSnapshotSchema(body));
   const queue = createMemoryQueue<T>({
     name,
-    visibilityTimeoutMs: VISIBILITY_TIMEOUT_MS,
+    // SQS's default when the caller names no function.
+    visibilityTimeoutMs: options.visibilityTimeoutMs ?? 30_000,
     // The snapshot is taken when the writer writes, not on every change.
     onDirty: () => writer.scheduleFrom(() => queue.snapshot()),
   });
   if (saved !== null) queue.restore(releaseInFlight(saved, Date.now()));
   return { queue, flush: () => writer.flush() };
+}
+
+/** How a drain loop runs its function. */
+export interface DrainLoopOptions {
+  /** The function's timeout (Lambda's): each batch's context starts with it, and the batch fails past it. */
+  functionTimeoutMs?: number;
+  /** Default 1 s. */
+  retryDelayMs?: number;
+  /** How often an empty queue is looked at (default 50 ms). */
+  idleMs?: number;
+  /** Drains sharing the queue (default 4). */
+  parallel?: number;
 }
 
 /** A loop that hands a queue's messages to a handler until stopped. */
@@ -49,16 +75,16 @@ export interface DrainLoop {
 /**
  * Drains the queue whenever it has messages, and polls every `idleMs` when it is empty. `parallel` drains
  * share the queue, as concurrent Lambda invocations share an SQS queue, so that one batch waiting on the
- * emulators does not hold up the next. Failures are retried by the queue itself (visibility timeout, then
- * its dead letters); a drain that throws is reported.
+ * emulators does not hold up the next; a batch's messages stay hidden while it runs, however long. Failures
+ * are retried by the queue itself (after the retry delay, then its dead letters); a drain that throws is reported.
  */
 export function startDrainLoop<T>(
   queue: MemoryQueue<T>,
   handler: SqsBatchHandler,
   onError: (error: unknown) => void,
-  idleMs = 50,
-  parallel = DRAIN_PARALLEL,
+  options: DrainLoopOptions = {},
 ): DrainLoop {
+  const { idleMs = 50, parallel = DRAIN_PARALLEL } = options;
   let stopping = false;
   const run = async () => {
     while (!stopping) {
@@ -68,10 +94,12 @@ export function startDrainLoop<T>(
         continue;
       }
       try {
-        // The local stack has no Lambda timeout; a long fan-out must not be cut off.
+        // The drain itself has no end: a batch is bounded by the function's timeout, as in Lambda.
         await queue.drain(handler, {
           until: () => stopping || queue.size() === 0,
           timeoutMs: 24 * 3_600_000,
+          functionTimeoutMs: options.functionTimeoutMs,
+          retryDelayMs: options.retryDelayMs ?? RETRY_DELAY_MS,
         });
       } catch (error) {
         onError(error);

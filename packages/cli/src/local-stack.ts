@@ -12,7 +12,12 @@ import { createIngestHandler } from "../../../functions/ingest";
 import { createWorkHandler } from "../../../functions/work";
 import { startLocalDynamo, startLocalS3 } from "./local-emulators";
 import { parseLocalSettings, resolveApiToken } from "./local-env";
-import { openPersistentQueue, startDrainLoop } from "./local-queues";
+import {
+  LOCAL_FUNCTION_TIMEOUT_MS,
+  openPersistentQueue,
+  queueVisibilityMs,
+  startDrainLoop,
+} from "./local-queues";
 
 /** How the stack is started beyond its environment. */
 export interface LocalStackOptions {
@@ -63,8 +68,14 @@ export async function startLocalStack(
     AWS_REGION: "us-east-1",
     SETTLE_SECONDS: "2",
   });
-  const ingestQueue = await openPersistentQueue(settings.dataDir, "ingest", z.string());
-  const workQueue = await openPersistentQueue(settings.dataDir, "work", WorkMessageSchema);
+  // The queues and functions as deployed: visibility 6 × the function's timeout, extended while a batch runs.
+  const timeouts = LOCAL_FUNCTION_TIMEOUT_MS;
+  const ingestQueue = await openPersistentQueue(settings.dataDir, "ingest", z.string(), {
+    visibilityTimeoutMs: queueVisibilityMs(timeouts.ingest),
+  });
+  const workQueue = await openPersistentQueue(settings.dataDir, "work", WorkMessageSchema, {
+    visibilityTimeoutMs: queueVisibilityMs(timeouts.work),
+  });
   const s3 = await startLocalS3(settings.dataDir, settings.s3Port, [settings.bucket, settings.exportsBucket]);
   // A failed start closes what it opened, or the open servers would keep the process alive.
   const dynamo = await startLocalDynamo(settings.dataDir, settings.dynamodbPort, TABLE_NAME).catch(
@@ -94,8 +105,12 @@ export async function startLocalStack(
     options.drain === false
       ? []
       : [
-          startDrainLoop(ingestQueue.queue, createIngestHandler(deps), onError),
-          startDrainLoop(workQueue.queue, createWorkHandler(deps), onError),
+          startDrainLoop(ingestQueue.queue, createIngestHandler(deps), onError, {
+            functionTimeoutMs: timeouts.ingest,
+          }),
+          startDrainLoop(workQueue.queue, createWorkHandler(deps), onError, {
+            functionTimeoutMs: timeouts.work,
+          }),
         ];
   const exporter = startExporter(createExportHandler(deps), onError);
   // Delivery to Encord, when configured: the poller every few seconds, one long poll of at most 2 s each,

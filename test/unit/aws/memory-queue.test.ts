@@ -1,3 +1,4 @@
+import { setTimeout as delay } from "node:timers/promises";
 import { BatchProcessor, EventType, processPartialResponse } from "@aws-lambda-powertools/batch";
 import { SqsSchema } from "@aws-lambda-powertools/parser/schemas";
 import type { SQSEvent, SQSRecord } from "aws-lambda";
@@ -308,6 +309,79 @@ describe("drain", () => {
     // Assert
     expect(attempts).toBe(2);
     expect(Date.now() - started).toBeGreaterThanOrEqual(19);
+  });
+
+  it("receives a slow message once, and neither redelivers nor dead-letters it, while its batch outlasts the visibility timeout", async () => {
+    // Prepare: the old local visibility of 1 s, a batch that runs 1.5 s, and a second drain on the same queue
+    const queue = createMemoryQueue({ visibilityTimeoutMs: 1_000, maxReceives: 1 });
+    await queue.send("slow");
+    const receives: string[] = [];
+    const handler = async (event: SQSEvent) => {
+      receives.push(...event.Records.map((r) => r.attributes.ApproximateReceiveCount));
+      await delay(1_500);
+    };
+
+    // Act
+    const results = await Promise.all([queue.drain(handler), queue.drain(handler)]);
+
+    // Assert
+    expect(receives).toEqual(["1"]);
+    expect(results.map((r) => r.succeeded).sort()).toEqual([0, 1]);
+    expect(queue.deadLetters()).toEqual([]);
+    expect(queue.size() + queue.inFlight()).toBe(0);
+  });
+
+  it("makes a failed message visible again after retryDelayMs when one is given", async () => {
+    // Prepare
+    const { queue, time } = queueOf({ visibilityTimeoutMs: 60_000 });
+    await queue.send("flaky");
+    const attemptsAt: number[] = [];
+
+    // Act
+    await queue.drain(
+      () => {
+        attemptsAt.push(time.now());
+        if (attemptsAt.length === 1) throw new Error("throttled");
+      },
+      { retryDelayMs: 1_000 },
+    );
+
+    // Assert
+    expect(attemptsAt.length).toBe(2);
+    expect((attemptsAt[1] ?? 0) - (attemptsAt[0] ?? 0)).toBeGreaterThanOrEqual(1_000);
+    expect((attemptsAt[1] ?? 0) - (attemptsAt[0] ?? 0)).toBeLessThan(2_000);
+  });
+
+  it("gives each batch the function's timeout as its remaining time when functionTimeoutMs is given", async () => {
+    // Prepare
+    const { queue } = queueOf();
+    await queue.send("a");
+    let remaining = 0;
+
+    // Act
+    await queue.drain(
+      (_event, context) => {
+        remaining = context.getRemainingTimeInMillis();
+      },
+      { functionTimeoutMs: 60_000, timeoutMs: 3_600_000 },
+    );
+
+    // Assert
+    expect(remaining).toBe(60_000);
+  });
+
+  it("fails the whole batch with Lambda's message when the handler has not answered by functionTimeoutMs", async () => {
+    // Prepare
+    const queue = createMemoryQueue({ maxReceives: 1, visibilityTimeoutMs: 10_000 });
+    await queue.send("hangs");
+
+    // Act
+    await queue.drain(() => new Promise(() => undefined), { functionTimeoutMs: 50, retryDelayMs: 0 });
+
+    // Assert
+    expect(queue.deadLetters().map((d) => [d.body, d.lastError])).toEqual([
+      ["hangs", "Task timed out after 0.05 seconds"],
+    ]);
   });
 
   it("sends non-string bodies as JSON when the queue carries objects", async () => {

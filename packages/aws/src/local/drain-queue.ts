@@ -1,20 +1,30 @@
-import { createHash, randomUUID } from "node:crypto";
 import { setTimeout as delay } from "node:timers/promises";
 import type { Context, SQSEvent } from "aws-lambda";
 import { z } from "zod";
 import { notedRecordFailure } from "./dead-letter-errors";
-import type { MemoryQueue, ReceivedMessage } from "./memory-queue";
+import { lambdaContext, startHeartbeat, toSqsEvent } from "./lambda-invocation";
+import type { MemoryQueue } from "./memory-queue";
 
 /** A Lambda-style SQS handler: returns `{ batchItemFailures }` (or nothing) and may throw. */
 export type SqsBatchHandler = (event: SQSEvent, context: Context) => unknown;
 
-/** When a drain stops early, how long it may take, and how it names the function. */
+/** When a drain stops early, how long it may take, and how it runs the function. */
 export interface DrainOptions {
   /** Checked before each batch; the drain stops as soon as it answers true. */
   until?: () => boolean;
   /** Default 30 s of the queue's clock; past it the drain throws. */
   timeoutMs?: number;
   functionName?: string;
+  /**
+   * The function's timeout, as Lambda enforces it: each invocation starts with this much time left in its
+   * context, and a handler that has not answered by then fails its whole batch. Default: the drain's time left.
+   */
+  functionTimeoutMs?: number;
+  /**
+   * A failed message is visible again this long after its failure (ChangeMessageVisibility) instead of at
+   * the end of its visibility timeout, where SQS would leave it. Default: SQS's behaviour.
+   */
+  retryDelayMs?: number;
 }
 
 /** What a drain did. */
@@ -30,6 +40,8 @@ export interface DrainDeps<T> {
   serialize: (body: T) => string;
   region: string;
   batchSize: number;
+  /** How long a receive hides a message; the heartbeat extends it by as much while its batch runs. */
+  visibilityTimeoutMs: number;
   now: () => number;
   sleep: ((ms: number) => Promise<void>) | undefined;
   /** Epoch ms at which the next hidden message reappears. */
@@ -41,9 +53,13 @@ const BatchResponseSchema = z
   .object({ batchItemFailures: z.array(z.object({ itemIdentifier: z.string() })).nullish() })
   .nullish();
 
+// Another drain's batch can settle long before its messages' visibility timeout ends: look again this soon.
+const POLL_MS = 50;
+
 /**
  * Delivers batches as the Lambda SQS event source does: deletes what succeeded and leaves failures to
- * reappear after the visibility timeout, until the queue is empty and nothing is in flight.
+ * reappear, until the queue is empty and nothing is in flight. A batch's messages stay hidden while it runs
+ * (a heartbeat), so a receive is counted only when a message is delivered again after its batch answered.
  */
 export async function drainQueue<T>(
   deps: DrainDeps<T>,
@@ -63,17 +79,23 @@ export async function drainQueue<T>(
     }
     const batch = queue.receive(deps.batchSize);
     if (batch.length === 0) {
-      if (queue.inFlight() > 0)
-        await sleep(Math.max(1, Math.min(deps.nextVisibleAt(), deadline + 1) - now()));
+      const wakeAt = Math.min(deps.nextVisibleAt(), deadline + 1, now() + POLL_MS);
+      if (queue.inFlight() > 0) await sleep(Math.max(1, wakeAt - now()));
       continue;
     }
     result.batches += 1;
-    const context = lambdaContext(
-      options.functionName ?? "local-handler",
-      deps.region,
-      () => deadline - now(),
+    const endsAt =
+      options.functionTimeoutMs === undefined
+        ? deadline
+        : Math.min(deadline, now() + options.functionTimeoutMs);
+    const context = lambdaContext(options.functionName ?? "local-handler", deps.region, () => endsAt - now());
+    const event = toSqsEvent(batch, { arn: queue.arn, region: deps.region, serialize: deps.serialize });
+    const heartbeat = startHeartbeat(
+      queue,
+      batch.map((m) => m.receiptHandle),
+      deps.visibilityTimeoutMs,
     );
-    const failures = await invoke(handler, toSqsEvent(batch, deps), context);
+    const failures = await invoke(handler, event, context, options.functionTimeoutMs).finally(heartbeat.stop);
     for (const message of batch) {
       const error = failures.get(message.messageId);
       if (error === undefined) {
@@ -81,6 +103,8 @@ export async function drainQueue<T>(
         result.succeeded += 1;
       } else {
         queue.fail(message.receiptHandle, error);
+        if (options.retryDelayMs !== undefined)
+          queue.changeVisibility(message.receiptHandle, options.retryDelayMs);
         result.failed += 1;
       }
     }
@@ -93,12 +117,13 @@ async function invoke(
   handler: SqsBatchHandler,
   event: SQSEvent,
   context: Context,
+  timeoutMs: number | undefined,
 ): Promise<Map<string, string>> {
   const ids = event.Records.map((r) => r.messageId);
   const all = (error: string) => new Map(ids.map((id) => [id, error]));
   let response: unknown;
   try {
-    response = await handler(event, context);
+    response = await withTimeout(async () => handler(event, context), timeoutMs);
   } catch (error) {
     return all(error instanceof Error ? error.message : String(error));
   }
@@ -110,38 +135,19 @@ async function invoke(
   return new Map(failed.map((id) => [id, notedRecordFailure(event, id) ?? "reported in batchItemFailures"]));
 }
 
-function toSqsEvent<T>(batch: ReceivedMessage<T>[], deps: DrainDeps<T>): SQSEvent {
-  return {
-    Records: batch.map((message) => {
-      const body = deps.serialize(message.body);
-      return {
-        messageId: message.messageId,
-        receiptHandle: message.receiptHandle,
-        body,
-        attributes: message.attributes,
-        messageAttributes: {},
-        md5OfBody: createHash("md5").update(body).digest("hex"),
-        eventSource: "aws:sqs",
-        eventSourceARN: deps.queue.arn,
-        awsRegion: deps.region,
-      };
-    }),
-  };
-}
-
-function lambdaContext(functionName: string, region: string, remaining: () => number): Context {
-  return {
-    callbackWaitsForEmptyEventLoop: true,
-    functionName,
-    functionVersion: "$LATEST",
-    invokedFunctionArn: `arn:aws:lambda:${region}:000000000000:function:${functionName}`,
-    memoryLimitInMB: "1024",
-    awsRequestId: randomUUID(),
-    logGroupName: `/aws/lambda/${functionName}`,
-    logStreamName: "local",
-    getRemainingTimeInMillis: () => Math.max(0, remaining()),
-    done: () => undefined,
-    fail: () => undefined,
-    succeed: () => undefined,
-  };
+/** Lambda's timeout: the invocation fails with Lambda's own message when `run` has not answered in time. */
+async function withTimeout(run: () => Promise<unknown>, timeoutMs: number | undefined): Promise<unknown> {
+  if (timeoutMs === undefined) return run();
+  let timer: NodeJS.Timeout | undefined;
+  const timedOut = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () => reject(new Error(`Task timed out after ${(timeoutMs / 1000).toFixed(2)} seconds`)),
+      timeoutMs,
+    );
+  });
+  try {
+    return await Promise.race([run(), timedOut]);
+  } finally {
+    clearTimeout(timer);
+  }
 }

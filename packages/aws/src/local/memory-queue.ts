@@ -55,7 +55,10 @@ export interface MemoryQueue<T> {
   size(): number;
   /** Messages received and still hidden. */
   inFlight(): number;
-  /** Delivers batches to a Lambda-style SQS handler until the queue is empty and nothing is in flight. */
+  /**
+   * Delivers batches to a Lambda-style SQS handler until the queue is empty and nothing is in flight; several
+   * drains may share the queue, as concurrent invocations share an SQS queue.
+   */
   drain(handler: SqsBatchHandler, options?: DrainOptions): Promise<DrainResult>;
   snapshot(): MemoryQueueSnapshot<T>;
   restore(snapshot: MemoryQueueSnapshot<T>): void;
@@ -186,6 +189,7 @@ export function createMemoryQueue<T = string>(options: MemoryQueueOptions<T> = {
           queue,
           serialize,
           region,
+          visibilityTimeoutMs,
           now,
           sleep: options.sleep,
           nextVisibleAt: () => {
