@@ -3,7 +3,9 @@
 // with a sidecar) from a concurrent S3 client, waits until every one is recorded and exported, then prints
 // throughput, upload-to-record latency, the stack's peak memory, and lost/duplicated counts computed
 // independently from the S3 listing, the records table and the exported import files. Target (issue 8):
-// 0 lost, 0 duplicated, at least 200 objects/s on 2 cores.
+// 0 lost, 0 duplicated, at least 200 objects/s on 2 cores. `--poison N` mixes in N uploads whose every event
+// fails (load-poison.ts) and waits until the queues are empty: target (issue 14) exactly N dead letters, all of
+// them poison, 0 good messages dead-lettered.
 
 import { mkdtemp, rm } from "node:fs/promises";
 import { Agent } from "node:http";
@@ -14,6 +16,7 @@ import { parseArgs } from "node:util";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { S3Client } from "@aws-sdk/client-s3";
 import { exportedEntries, listKeys, type SeenRecord, scanRecords } from "./load-check";
+import { apiDeadLetters, interleave, planPoison, plantUnreadableRecords, readQueues } from "./load-poison";
 import { processUsage, startBenchStack } from "./load-stack";
 import { tally } from "./load-tally";
 import { planObjects, uploadAll } from "./load-upload";
@@ -29,11 +32,13 @@ const { values } = parseArgs({
     objects: { type: "string", default: "10000" },
     concurrency: { type: "string", default: "32" },
     timeout: { type: "string", default: "1800" },
+    poison: { type: "string", default: "0" },
   },
 });
 const count = Number(values.objects);
 const concurrency = Number(values.concurrency);
 const timeoutMs = Number(values.timeout) * 1000;
+const poisonCount = Number(values.poison);
 
 const dataDir = await mkdtemp(join(tmpdir(), "sluice-load-"));
 const stack = await startBenchStack(ROOT, dataDir);
@@ -49,13 +54,18 @@ const s3 = new S3Client({
 const dynamo = new DynamoDBClient({ endpoint: stack.dynamo, region: "us-east-1", credentials: CREDENTIALS });
 try {
   const plan = planObjects(count);
+  const poison = planPoison(poisonCount);
+  const poisonKeys = new Set(poison.map((p) => p.key));
+  await plantUnreadableRecords(dynamo, TABLE, stack.bucket, poison);
   const uploadStart = Date.now();
-  const timings = await uploadAll(s3, stack.bucket, FIXTURES, plan, concurrency);
+  const timings = await uploadAll(s3, stack.bucket, FIXTURES, interleave(plan, poison), concurrency);
   const uploadMs = Date.now() - uploadStart;
   const records = await waitUntilExported(plan, uploadStart + timeoutMs);
+  const queues = poisonCount > 0 ? await waitUntilQueuesEmpty(poisonKeys, uploadStart + timeoutMs) : null;
   const usage = await processUsage(stack.pid);
-  const listed = await listKeys(s3, stack.bucket, "load/");
+  const listed = (await listKeys(s3, stack.bucket, "load/")).filter((k) => !poisonKeys.has(k));
   const finalRecords = await scanRecords(dynamo, TABLE, stack.bucket);
+  for (const key of poisonKeys) finalRecords.delete(key);
   const exported = await exportedEntries(s3, stack.exportsBucket);
   const result = tally({ plan, timings, listed, records: finalRecords, exported });
   const report = {
@@ -74,10 +84,13 @@ try {
     ...result,
     stackPeakRssMb: usage ? +usage.peakRssMb.toFixed(0) : null,
     stackCpuSeconds: usage ? +usage.cpuSeconds.toFixed(1) : null,
+    ...(queues === null ? {} : { poison: { injected: poisonCount, ...queues } }),
   };
   printTable(report);
   console.log(`BENCH_LOAD ${JSON.stringify(report)}`);
   if (!report.completed || report.lost > 0 || report.duplicated > 0) process.exitCode = 1;
+  if (queues !== null && (queues.poisonDeadLettered !== poisonCount || queues.deadLetters !== poisonCount))
+    process.exitCode = 1;
 } finally {
   s3.destroy();
   dynamo.destroy();
@@ -110,6 +123,19 @@ async function waitUntilExported(
     await delay(POLL_MS);
   }
   return null;
+}
+
+/**
+ * Waits until both queues are empty (every message acknowledged or dead-lettered), reading the queues' own
+ * files; answers what they and the API then say about dead letters. On timeout, answers what they hold then.
+ */
+async function waitUntilQueuesEmpty(poisonKeys: ReadonlySet<string>, deadline: number) {
+  let queues = await readQueues(dataDir, poisonKeys);
+  while (queues.queued > 0 && Date.now() < deadline) {
+    await delay(POLL_MS);
+    queues = await readQueues(dataDir, poisonKeys);
+  }
+  return { ...queues, api: await apiDeadLetters(stack.api, stack.token) };
 }
 
 function printTable(report: Record<string, unknown>): void {
