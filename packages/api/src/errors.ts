@@ -1,5 +1,12 @@
 import { createHash, timingSafeEqual } from "node:crypto";
-import { AccessDeniedError, NotFoundError, TransientError, WriteConflictError } from "@sluice/core";
+import {
+  AccessDeniedError,
+  InvalidCursorError,
+  KeyTooLongError,
+  NotFoundError,
+  TransientError,
+  WriteConflictError,
+} from "@sluice/core";
 import type { Context, MiddlewareHandler } from "hono";
 import { HTTPException } from "hono/http-exception";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
@@ -50,14 +57,26 @@ export function toErrorResponse(
   if (error instanceof InvalidRequestError) {
     return errorResponse(c, 400, error.code, error.message, error.details);
   }
+  // Storage errors name buckets and keys (s3://…): their messages go to the log, never into a response.
+  if (error instanceof KeyTooLongError)
+    return errorResponse(c, 400, "key-too-long", "the key is longer than the storage accepts");
   if (error instanceof NotFoundError) return errorResponse(c, 404, "not-found", error.message);
-  if (error instanceof AccessDeniedError) return errorResponse(c, 403, "access-denied", error.message);
+  if (error instanceof InvalidCursorError) return errorResponse(c, 400, "invalid-cursor", error.message);
+  if (error instanceof AccessDeniedError) {
+    logError("storage refused access", { name: error.name, message: error.message, path: c.req.path });
+    return errorResponse(c, 403, "access-denied", "Sluice was refused access to its storage");
+  }
   if (error instanceof WriteConflictError) return errorResponse(c, 409, "write-conflict", error.message);
   const refusedJob = jobAdmissionResponse(error, c);
   if (refusedJob) return refusedJob;
   if (error instanceof TransientError) {
     c.header("Retry-After", SECONDS_BEFORE_RETRY);
-    return errorResponse(c, 503, "unavailable", error.message);
+    return errorResponse(
+      c,
+      503,
+      "unavailable",
+      "a service Sluice depends on is busy or unreachable; retry shortly",
+    );
   }
   // The stack stays out of logs and responses: name and message are enough to find the cause.
   logError("unexpected error in the API", { name: error.name, message: error.message, path: c.req.path });

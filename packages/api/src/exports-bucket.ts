@@ -62,7 +62,7 @@ export function createS3ExportsBucket(options: S3ExportsBucketOptions): ExportsB
         const keys = (out.Contents ?? []).flatMap((entry) => (entry.Key ? [entry.Key] : []));
         return { keys, cursor: out.IsTruncated ? (out.NextContinuationToken ?? null) : null };
       } catch (error) {
-        throw toS3DomainError(error, { operation: "ListObjectsV2", bucket, key: prefix });
+        throw toS3DomainError(error, { operation: "ListObjectsV2", bucket, key: prefix, cursor });
       }
     },
 

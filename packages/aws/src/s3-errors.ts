@@ -1,4 +1,10 @@
-import { AccessDeniedError, NotFoundError, TransientError } from "@sluice/core";
+import {
+  AccessDeniedError,
+  InvalidCursorError,
+  KeyTooLongError,
+  NotFoundError,
+  TransientError,
+} from "@sluice/core";
 import { z } from "zod";
 
 /** The S3 call that failed, named in every mapped error's message. */
@@ -6,6 +12,8 @@ export interface S3Target {
   operation: string;
   bucket: string;
   key?: string;
+  /** The continuation token a listing was given, if any. */
+  cursor?: string | null;
 }
 
 /** The object changed between its HEAD and a ranged read (`If-Match` failed); a retry reads the new version. */
@@ -86,8 +94,9 @@ export function isTransientSdkError(error: unknown, depth = 0): boolean {
 }
 
 /**
- * Maps an S3 SDK error to a core error, keeping it as `cause`: 404 → NotFoundError, 403 →
- * AccessDeniedError, 412 (`If-Match`) → ObjectChangedError, throttling/5xx/timeouts/network →
+ * Maps an S3 SDK error to a core error, keeping it as `cause`: 404 → NotFoundError, `KeyTooLongError`
+ * → KeyTooLongError (a NotFoundError), 403 → AccessDeniedError, `InvalidArgument` on a listing given a
+ * cursor → InvalidCursorError, 412 (`If-Match`) → ObjectChangedError, throttling/5xx/timeouts/network →
  * TransientError. Anything else is wrapped in a plain, non-retryable Error naming the call.
  */
 export function toS3DomainError(error: unknown, target: S3Target): Error {
@@ -101,7 +110,15 @@ export function toS3DomainError(error: unknown, target: S3Target): Error {
       cause: error,
     });
   }
+  // A key no object can have reads as absent, but says why (S3 answers 400, not 404).
+  if (name === "KeyTooLongError") {
+    const message = `${where}: the key is too long for the store (KeyTooLongError), so no object can exist under it`;
+    return new KeyTooLongError(message, { cause: error });
+  }
   if (isNotFoundSdkError(error)) return new NotFoundError(`${where} does not exist`, { cause: error });
+  // The one argument of a listing that callers pass through from outside; its message names no bucket.
+  if (target.cursor && name === "InvalidArgument")
+    return new InvalidCursorError("the cursor was not given out by this listing", { cause: error });
   // An archived object answers 403 InvalidObjectState: not a permission problem, so not AccessDenied.
   if ((status === 403 || name === "AccessDenied") && name !== "InvalidObjectState") {
     return new AccessDeniedError(

@@ -94,7 +94,7 @@ export function createS3ObjectStore({ client, bucket }: S3ObjectStoreOptions): O
         const keys = objects.map((o) => o.key);
         return { keys, objects, cursor: page.IsTruncated ? (page.NextContinuationToken ?? null) : null };
       } catch (error) {
-        throw toS3DomainError(error, { operation: "ListObjectsV2", bucket, key: prefix });
+        throw toS3DomainError(error, { operation: "ListObjectsV2", bucket, key: prefix, cursor });
       }
     },
   };

@@ -16,13 +16,32 @@ export class AccessDeniedError extends Error {
   }
 }
 
-/** The object is gone (404). */
-export class NotFoundError extends Error {
-  override readonly name = "NotFoundError";
+/** A listing cursor that storage did not give out (S3 answers 400 InvalidArgument): the caller's mistake. */
+export class InvalidCursorError extends Error {
+  override readonly name = "InvalidCursorError";
   readonly retryable = false;
   constructor(message: string, options?: { cause?: unknown }) {
     super(message, options);
   }
+}
+
+/** The object is gone (404). */
+export class NotFoundError extends Error {
+  override readonly name: string = "NotFoundError";
+  readonly retryable = false;
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+  }
+}
+
+/**
+ * Storage refuses the key itself as too long (S3's `KeyTooLongError`: over 1,024 bytes, or more than the
+ * local S3's file system holds). No object can exist under such a key, so it reads as absent: a data
+ * key a few bytes under the limit has no sidecar (its `<key>.metadata.json` is over it) rather than a
+ * read that fails on every retry until the message is dead-lettered.
+ */
+export class KeyTooLongError extends NotFoundError {
+  override readonly name = "KeyTooLongError";
 }
 
 /** A conditional write lost a race with another writer; the caller re-reads and tries again. */

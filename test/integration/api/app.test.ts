@@ -223,7 +223,7 @@ describe("createApp: imports", () => {
     const [file] = created.body.files;
     const listed = await call("/imports?limit=1000");
     const got = await call(`/imports/${file.id}`);
-    const unknown = await call("/imports/adhoc/none");
+    const unknown = await call("/imports/adhoc/01JZ0000000000000000000000");
 
     expect(created.status).toBe(201);
     expect(file).toMatchObject({ key: `imports/${file.id}.json`, entries: 1 });

@@ -18,7 +18,9 @@ import { ObjectChangedError, toS3DomainError } from "../../../packages/aws/src/s
 import { createS3ObjectStore } from "../../../packages/aws/src/s3-object-store";
 import {
   AccessDeniedError,
+  InvalidCursorError,
   isRetryable,
+  KeyTooLongError,
   NotFoundError,
   TransientError,
 } from "../../../packages/core/src/errors";
@@ -105,6 +107,30 @@ describe("toS3DomainError", () => {
 
     expect(error).toBeInstanceOf(TransientError);
     expect(String(error)).toContain("SlowDown");
+  });
+
+  it("maps KeyTooLongError to a KeyTooLongError that reads as absent when a sidecar key is too long", async () => {
+    // Prepare: a data key near 1,024 bytes; its `<key>.metadata.json` is over S3's limit.
+    s3.on(GetObjectCommand).rejects(s3Error("KeyTooLongError", 400));
+
+    // Act
+    const error = await failure(store.open("a.png.metadata.json"));
+
+    // Assert: absent (the pipeline derives the record without a sidecar), never retried into the DLQ.
+    expect(error).toBeInstanceOf(KeyTooLongError);
+    expect(error).toBeInstanceOf(NotFoundError);
+    expect(isRetryable(error)).toBe(false);
+    expect(String(error)).toContain("s3://data/a.png.metadata.json: the key is too long");
+  });
+
+  it("maps InvalidArgument to InvalidCursorError naming no bucket when a listing is given a bad cursor", async () => {
+    s3.on(ListObjectsV2Command).rejects(s3Error("InvalidArgument", 400));
+
+    const error = await failure(store.list("videos/", "made-up", 10));
+
+    expect(error).toBeInstanceOf(InvalidCursorError);
+    expect(isRetryable(error)).toBe(false);
+    expect(String(error)).not.toContain(BUCKET);
   });
 
   it("maps 403 to AccessDeniedError when ListBucket is refused", async () => {

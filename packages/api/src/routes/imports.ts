@@ -18,6 +18,12 @@ export const MAX_ADHOC_KEYS = 10_000;
 
 const IMPORTS_PREFIX = "imports/";
 
+// The ids the exporter (a ULID) and ad-hoc imports (`adhoc/<ULID>`) make, in Crockford base 32: nothing
+// else names an import file, and an id is joined into a key (`..` or NUL would read other objects).
+const IMPORT_ID = /^(adhoc\/)?[0-9A-HJKMNP-TV-Z]{26}$/;
+// Far above any S3 continuation token (s3rver's carry a whole key: about 1.4 KB at most).
+const MAX_CURSOR_CHARS = 2048;
+
 const json = jsonResponse;
 
 const createImportRoute = createRoute({
@@ -32,7 +38,7 @@ const listRoute = createRoute({
   request: {
     query: z.object({
       limit: z.coerce.number().int().min(1).max(1000).default(100),
-      cursor: z.string().min(1).optional(),
+      cursor: z.string().min(1).max(MAX_CURSOR_CHARS).optional(),
     }),
   },
   responses: {
@@ -53,7 +59,7 @@ const getRoute = createRoute({
     params: z.object({
       id: z
         .string()
-        .min(1)
+        .regex(IMPORT_ID, "an import id is a ULID or adhoc/<ULID>, as GET /imports lists them")
         .openapi({ param: { name: "id", in: "path" } }),
     }),
   },
