@@ -8,6 +8,10 @@ const utf8 = new TextEncoder();
 const UNRESERVED = /^[A-Za-z0-9\-._~]$/;
 
 function encodeSegment(segment: string): string {
+  // A literal `.` or `..` segment is removed by RFC 3986's remove_dot_segments (§5.2.4) when any client
+  // resolves or normalizes the URL (curl, Python, Java, Go), which then names another object; S3 itself
+  // never normalizes a path and decodes `%2E` back to `.`, so the encoded form names the key exactly.
+  if (segment === "." || segment === "..") return "%2E".repeat(segment.length);
   let out = "";
   // TextEncoder rather than encodeURIComponent: it never throws on a lone surrogate.
   for (const byte of utf8.encode(segment)) {
@@ -19,8 +23,8 @@ function encodeSegment(segment: string): string {
 
 /**
  * Percent-encodes an S3 key for a URL path, one `/`-separated segment at a time, keeping `/` and
- * empty segments. Keys with `.` or `..` segments stay ambiguous: URL parsers remove those segments
- * whether or not they are encoded, so such keys cannot be addressed reliably by URL.
+ * empty segments; a `.` or `..` segment becomes `%2E` or `%2E%2E`. WHATWG URL parsers (browsers,
+ * Node's URL) still read `%2E` segments as dots, so such keys stay unreliable in a browser.
  */
 export function encodeKey(key: string): string {
   return key.split("/").map(encodeSegment).join("/");

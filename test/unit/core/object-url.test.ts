@@ -36,6 +36,18 @@ describe("encodeKey", () => {
     expect(encodeKey("/a//b/")).toBe("/a//b/");
   });
 
+  it("encodes '.' and '..' segments as %2E so that no URL normalization removes them", () => {
+    // Prepare: RFC 3986 §5.2.4 removes literal dot segments; S3 never normalizes and decodes %2E.
+    const key = "a/../b/./c/.../d..";
+
+    // Act
+    const encoded = encodeKey(key);
+
+    // Assert
+    expect(encoded).toBe("a/%2E%2E/b/%2E/c/.../d..");
+    expect(encoded.split("/").map(decodeURIComponent).join("/")).toBe(key);
+  });
+
   it("does not throw when the key holds a lone surrogate", () => {
     expect(encodeKey("a\uD800b")).toBe("a%EF%BF%BDb");
   });
@@ -67,6 +79,12 @@ describe("objectUrlFor", () => {
 
     // Assert
     expect(url).toBe("https://s3.us-east-2.amazonaws.com/data.acme.com/img/%C3%A9.png");
+  });
+
+  it("names the object exactly when the key has a '..' segment", () => {
+    expect(objectUrlFor({ bucket: "b", region: "eu-west-1", key: "cams/../c1/a.png" })).toBe(
+      "https://b.s3.eu-west-1.amazonaws.com/cams/%2E%2E/c1/a.png",
+    );
   });
 
   it("keeps a leading slash of the key when the key starts with one", () => {
