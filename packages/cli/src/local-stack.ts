@@ -100,7 +100,11 @@ export async function startLocalStack(
     throw error;
   });
 
-  const bridge = createS3rverBridge(s3.server, (body) => ingestQueue.queue.send(body), { onError });
+  // Only the data bucket's events, as the EventBridge rule in AWS: the exporter's own writes are not uploads.
+  const bridge = createS3rverBridge(s3.server, (body) => ingestQueue.queue.send(body), {
+    onError,
+    bucket: settings.bucket,
+  });
   const loops =
     options.drain === false
       ? []

@@ -20,13 +20,14 @@ import { decodeEventKey } from "../../../packages/core/src/storage-event";
 import { type S3rverHandle, startS3rver } from "../../helpers/emulators";
 
 const BUCKET = "data";
+const OTHER = "exports";
 
 let s3: S3rverHandle;
 let bridge: S3rverBridge;
 let bodies: string[];
 
 beforeAll(async () => {
-  s3 = await startS3rver([BUCKET]);
+  s3 = await startS3rver([BUCKET, OTHER]);
 });
 
 afterAll(async () => {
@@ -53,6 +54,19 @@ async function sentEvents(): Promise<S3EventNotificationEventBridge[]> {
 }
 
 describe("createS3rverBridge", () => {
+  it("sends only the named bucket's events when one s3rver holds another bucket too", async () => {
+    // Prepare: as the EventBridge rule matches the data bucket; the exporter writes to its own bucket.
+    bridge.stop();
+    bridge = createS3rverBridge(s3.server, (body) => void bodies.push(body), { bucket: BUCKET });
+
+    // Act
+    await s3.client.send(new PutObjectCommand({ Bucket: OTHER, Key: "imports/x.json", Body: "{}" }));
+    await put("only/this.png");
+
+    // Assert
+    expect((await sentEvents()).map((event) => event.detail.bucket.name)).toEqual([BUCKET]);
+  });
+
   it("sends an Object Created event that Powertools parses when an object is put", async () => {
     // Prepare
     const key = "ds1/clip.mp4";

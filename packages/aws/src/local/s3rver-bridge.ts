@@ -19,6 +19,11 @@ export interface S3rverBridge {
 /** Options of createS3rverBridge; errors go to `onError` when given, else to the next `settled()`. */
 export interface S3rverBridgeOptions extends Partial<BridgeIdentity> {
   onError?: (error: unknown) => void;
+  /**
+   * The one bucket whose events are sent, as the EventBridge rule matches the data bucket in AWS: one
+   * s3rver holds the exports bucket too, whose writes must not reach the ingest queue. Every bucket's when left out.
+   */
+  bucket?: string;
 }
 
 /**
@@ -48,6 +53,7 @@ export function createS3rverBridge(
       return;
     }
     for (const record of parsed.data.Records) {
+      if (options.bucket !== undefined && record.s3.bucket.name !== options.bucket) continue;
       const stamp = {
         ...identity,
         id: randomUUID(),
