@@ -8,9 +8,9 @@ import { CreateTableCommand, DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { S3Client } from "@aws-sdk/client-s3";
 import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import dynalite from "dynalite";
-import S3rver from "s3rver";
+import type S3rver from "s3rver";
 import { tableDefinition } from "../../packages/aws/src/table";
-import { fixS3rverEmptyObjectRanges } from "../../packages/cli/src/s3rver-empty-range";
+import { createLocalS3rver } from "../../packages/cli/src/local-emulators";
 
 const CREDENTIALS = { accessKeyId: "S3RVER", secretAccessKey: "S3RVER" };
 
@@ -69,16 +69,9 @@ export function s3ClientFor(endpoint: string): S3Client {
 }
 
 export async function startS3rver(buckets: readonly string[]): Promise<S3rverHandle> {
-  // The same emulator as the local stack's, with the same fix.
-  fixS3rverEmptyObjectRanges();
+  // The same emulator as the local stack's, with the same fixes and guards.
   const directory = await mkdtemp(join(tmpdir(), "sluice-s3rver-"));
-  const server = new S3rver({
-    port: 0,
-    address: "127.0.0.1",
-    silent: true,
-    directory,
-    configureBuckets: buckets.map((name) => ({ name, configs: [] })),
-  });
+  const server = createLocalS3rver({ directory, port: 0, buckets });
   const address = await server.run();
   const endpoint = `http://127.0.0.1:${address.port}`;
   const client = s3ClientFor(endpoint);

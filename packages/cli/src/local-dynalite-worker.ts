@@ -9,10 +9,32 @@ export interface DynaliteWorker {
 }
 
 // Plain CommonJS, so that the thread needs no TypeScript loader; dynalite is required by absolute path.
-const WORKER_SOURCE = `
+const WORKER_SOURCE = String.raw`
 const { parentPort, workerData } = require("node:worker_threads");
 const dynalite = require(workerData.dynalite);
 const server = dynalite({ path: workerData.path, createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+// dynalite answers every CORS preflight with "*" and never checks a signature, so any web page could read
+// and write the records table: requests from pages (an Origin header) and to other names than loopback
+// ones (a DNS-rebound page) are refused. The same rule as loopback-host.ts, which this thread cannot import.
+const isLoopbackHost = (host) => {
+  const name = String(host || "").trim().toLowerCase();
+  const bracketed = /^\[([^\]]*)\](?::\d+)?$/.exec(name);
+  if (bracketed) return bracketed[1] === "::1";
+  const bare = name.replace(/:\d+$/, "").replace(/\.$/, "");
+  return bare === "localhost" || bare.endsWith(".localhost") || /^127(\.\d{1,3}){3}$/.test(bare);
+};
+const [answer] = server.listeners("request");
+server.removeAllListeners("request");
+server.on("request", (req, res) => {
+  if (req.headers.origin === undefined && isLoopbackHost(req.headers.host)) return answer(req, res);
+  const body = JSON.stringify({
+    __type: "com.amazon.coral.service#AccessDeniedException",
+    message: "The local DynamoDB answers only SDK requests addressed to 127.0.0.1 or localhost, never web pages",
+  });
+  req.resume();
+  res.writeHead(403, { "Content-Type": "application/x-amz-json-1.0", "Content-Length": Buffer.byteLength(body) });
+  res.end(body);
+});
 server.once("error", (error) => parentPort.postMessage({ type: "error", message: String(error && error.message) }));
 server.listen(workerData.port, "127.0.0.1", () => parentPort.postMessage({ type: "listening", port: server.address().port }));
 parentPort.on("message", () => {

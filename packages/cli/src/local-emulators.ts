@@ -5,7 +5,10 @@ import { tableDefinition } from "@sluice/aws";
 import S3rver from "s3rver";
 import { startDynaliteWorker } from "./local-dynalite-worker";
 import { acceptAnyS3rverCredentials } from "./s3rver-any-credentials";
+import { fixS3rverBadContinuationTokens } from "./s3rver-continuation-token";
 import { fixS3rverEmptyObjectRanges } from "./s3rver-empty-range";
+import { guardS3rverStore } from "./s3rver-safe-store";
+import { requireSignedS3rverRequests } from "./s3rver-signed-requests";
 
 // The emulators accept any credentials; the SDK only insists that some are set.
 const CREDENTIALS = { accessKeyId: "sluice-local", secretAccessKey: "sluice-local" };
@@ -17,22 +20,39 @@ export interface Emulator<C> {
   stop(): Promise<void>;
 }
 
+/**
+ * An s3rver on 127.0.0.1 with the local stack's fixes (any credentials, empty ranges, bad continuation
+ * tokens) and guards: signed requests only, no browser writes, keys kept inside `directory` and within
+ * the file system's limits. The tests' emulator is this one too.
+ */
+export function createLocalS3rver(options: {
+  directory: string;
+  port: number;
+  buckets: readonly string[];
+}): S3rver {
+  acceptAnyS3rverCredentials();
+  fixS3rverEmptyObjectRanges();
+  fixS3rverBadContinuationTokens();
+  guardS3rverStore();
+  const server = new S3rver({
+    allowMismatchedSignatures: true,
+    port: options.port,
+    address: "127.0.0.1",
+    silent: true,
+    directory: options.directory,
+    configureBuckets: options.buckets.map((name) => ({ name, configs: [] })),
+  });
+  requireSignedS3rverRequests(server);
+  return server;
+}
+
 /** Starts s3rver on 127.0.0.1 with its files under DATA_DIR/s3 and both buckets created. */
 export async function startLocalS3(
   dataDir: string,
   port: number,
   buckets: readonly string[],
 ): Promise<Emulator<S3Client> & { server: S3rver }> {
-  acceptAnyS3rverCredentials();
-  fixS3rverEmptyObjectRanges();
-  const server = new S3rver({
-    allowMismatchedSignatures: true,
-    port,
-    address: "127.0.0.1",
-    silent: true,
-    directory: join(dataDir, "s3"),
-    configureBuckets: buckets.map((name) => ({ name, configs: [] })),
-  });
+  const server = createLocalS3rver({ directory: join(dataDir, "s3"), port, buckets });
   const address = await server.run();
   // Without WHEN_REQUIRED, stream bodies are stored with their aws-chunked framing (toolchain.md §3.2).
   const client = new S3Client({
