@@ -1,7 +1,12 @@
 import { type Issue, issue } from "./issues";
 import { isJsonObject, type JsonObject } from "./json";
 import { jsonErrorPosition } from "./json-error-position";
-import { describeLimitProblem, exceedsValueBudget, findMetadataLimitProblem } from "./sidecar-limits";
+import {
+  describeLimitProblem,
+  exceedsValueBudget,
+  findMetadataLimitProblem,
+  findTopLevelKeyProblem,
+} from "./sidecar-limits";
 
 /** The largest sidecar or defaults file accepted: 10 MB (10⁶-byte MB), Encord's per-item metadata limit. */
 export const MAX_SIDECAR_BYTES = 10_000_000;
@@ -92,7 +97,7 @@ export function chooseSidecar<C extends { key: string; suffix: string }>(
  * the error a sidecar would get, with its code; null when it is within them.
  */
 export function checkMetadataLayer(layer: JsonObject): Issue | null {
-  const limit = findMetadataLimitProblem(layer);
+  const limit = findMetadataLimitProblem(layer) ?? findTopLevelKeyProblem(layer);
   if (limit) {
     const { suffix, message } = describeLimitProblem(limit);
     return issue(
@@ -120,6 +125,8 @@ export function tooComplexLayerText(text: string): Issue | null {
 type Parsed = { ok: true; object: JsonObject; warnings: Issue[] } | { ok: false; error: Issue };
 
 const UTF8_BOM = [0xef, 0xbb, 0xbf];
+/** Ignored top-level keys of a structured file named one warning each; the rest are counted in one. */
+const MAX_NAMED_EXTRAS = 20;
 
 function parseMetadataFile(bytes: Uint8Array, key: string, kind: FileKind): Parsed {
   const fail = (suffix: string, message: string): Parsed => ({
@@ -157,11 +164,22 @@ function parseMetadataFile(bytes: Uint8Array, key: string, kind: FileKind): Pars
     const path = limit.path === "" ? undefined : limit.path;
     return { ok: false, error: issue(`${kind.code}-${suffix}`, `${kind.name} ${key} ${message}`, path) };
   }
+  const structured = Object.hasOwn(value, "clientMetadata");
+  const keys =
+    findTopLevelKeyProblem(value) ??
+    (structured && isJsonObject(value.clientMetadata) ? findTopLevelKeyProblem(value.clientMetadata) : null);
+  if (keys) return fail("too-complex", describeLimitProblem(keys).message);
   const warnings: Issue[] = [];
-  if (Object.hasOwn(value, "clientMetadata")) {
-    for (const extra of Object.keys(value).filter((k) => k !== "clientMetadata" && k !== "title")) {
+  if (structured) {
+    const extras = Object.keys(value).filter((k) => k !== "clientMetadata" && k !== "title");
+    // Warnings live in the record's item, which DynamoDB caps at 400 KB: name a few, count the rest.
+    for (const extra of extras.slice(0, MAX_NAMED_EXTRAS)) {
       const message = `${kind.name} ${key}: top-level key "${extra}" is ignored; in the structured form only "title" and "clientMetadata" count`;
       warnings.push(issue(`unknown-${kind.code}-key`, message, extra));
+    }
+    if (extras.length > MAX_NAMED_EXTRAS) {
+      const message = `${kind.name} ${key}: ${extras.length - MAX_NAMED_EXTRAS} more top-level keys are ignored`;
+      warnings.push(issue(`unknown-${kind.code}-key`, message));
     }
   }
   return { ok: true, object: value, warnings };

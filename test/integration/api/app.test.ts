@@ -177,6 +177,16 @@ describe("createApp: metadata edits within the sidecar limits (issue 14)", () =>
     expect(after?.status).toBe("ready");
   });
 
+  it("answers 400 sidecar-too-complex for a layer of more than 10,000 top-level keys", async () => {
+    const keys = Object.fromEntries(Array.from({ length: 10_001 }, (_, i) => [`k${i}`, i]));
+
+    const res = await send("PATCH", JSON.stringify(keys));
+
+    expect(res.status).toBe(400);
+    expect(res.body.error.code).toBe("sidecar-too-complex");
+    expect(res.body.error.message).toContain("more than 10,000 top-level keys");
+  });
+
   it("answers 400 sidecar-too-large when a merge would grow the layer past 10 MB", async () => {
     const first = await send("PATCH", JSON.stringify({ pad1: "x".repeat(6_000_000) }));
     const second = await send("PATCH", JSON.stringify({ pad2: "y".repeat(6_000_000) }));

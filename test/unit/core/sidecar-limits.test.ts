@@ -3,8 +3,10 @@ import {
   describeLimitProblem,
   exceedsValueBudget,
   findMetadataLimitProblem,
+  findTopLevelKeyProblem,
   MAX_METADATA_DEPTH,
   MAX_METADATA_NODES,
+  MAX_TOP_LEVEL_KEYS,
 } from "../../../packages/core/src/sidecar-limits";
 
 /** `{"a":[0,0,...]}` with `values` JSON values in all: the object, the array and its zeros. */
@@ -55,6 +57,19 @@ describe("findMetadataLimitProblem", () => {
     const deep = JSON.parse(`${"[".repeat(100_000)}${"]".repeat(100_000)}`);
 
     expect(findMetadataLimitProblem(deep)?.kind).toBe("too-deep");
+  });
+});
+
+describe("findTopLevelKeyProblem", () => {
+  it("accepts 10,000 top-level keys and reports too-many-keys at one more", () => {
+    const keys = (count: number) => Object.fromEntries(Array.from({ length: count }, (_, i) => [`k${i}`, i]));
+
+    expect(findTopLevelKeyProblem(keys(MAX_TOP_LEVEL_KEYS))).toBeNull();
+    expect(findTopLevelKeyProblem(keys(MAX_TOP_LEVEL_KEYS + 1))).toEqual({ kind: "too-many-keys", path: "" });
+    expect(describeLimitProblem({ kind: "too-many-keys", path: "" })).toEqual({
+      suffix: "too-complex",
+      message: expect.stringMatching(/^has more than 10,000 top-level keys in its clientMetadata/),
+    });
   });
 });
 

@@ -135,6 +135,30 @@ describe("parseSidecar", () => {
     );
   });
 
+  it("reports sidecar-too-complex when clientMetadata has more than 10,000 top-level keys, flat or structured", () => {
+    const keys = Object.fromEntries(Array.from({ length: 10_001 }, (_, i) => [`k${i}`, 0]));
+
+    const flat = parseSidecar(json(keys), KEY);
+    const structured = parseSidecar(json({ clientMetadata: keys }), KEY);
+    const ignored = parseSidecar(json({ clientMetadata: {}, ...keys }), KEY);
+
+    for (const result of [flat, structured, ignored]) {
+      expect(result).toMatchObject({ ok: false, error: { code: "sidecar-too-complex" } });
+      expect(!result.ok && result.error.message).toContain("more than 10,000 top-level keys");
+    }
+  });
+
+  it("names at most 20 ignored keys of the structured form and counts the rest in one warning", () => {
+    const extras = Object.fromEntries(Array.from({ length: 500 }, (_, i) => [`x${i}`, 0]));
+
+    const result = parseSidecar(json({ clientMetadata: { a: 1 }, ...extras }), KEY);
+
+    expect(result.ok && result.warnings).toHaveLength(21);
+    expect(result.ok && result.warnings.at(-1)?.message).toBe(
+      `Sidecar ${KEY}: 480 more top-level keys are ignored`,
+    );
+  });
+
   it("accepts an hour of per-frame $encord metadata at 30 fps", () => {
     const result = parseSidecar(perFrameMetadataSidecar(108_000), KEY);
 

@@ -3,7 +3,12 @@ import { ClientMetadataSchema } from "../encord-namespace";
 import { TitleSchema } from "../import-fields";
 import { type Issue, issue } from "../issues";
 import { isJsonObject } from "../json";
-import { describeLimitProblem, exceedsValueBudget, findMetadataLimitProblem } from "../sidecar-limits";
+import {
+  describeLimitProblem,
+  exceedsValueBudget,
+  findMetadataLimitProblem,
+  findTopLevelKeyProblem,
+} from "../sidecar-limits";
 
 /** A member file name: a name in the manifest's own folder, so it never holds a "/". */
 const MemberNameSchema = z
@@ -56,7 +61,9 @@ export function parseGroupManifest(bytes: Uint8Array, key: string): GroupManifes
     return fail("group-manifest-not-json", `is not valid UTF-8 JSON: ${reason}`);
   }
   if (!isJsonObject(value)) return fail("group-manifest-not-object", "must be a JSON object");
-  const limit = findMetadataLimitProblem(value);
+  const limit =
+    findMetadataLimitProblem(value) ??
+    (isJsonObject(value.clientMetadata) ? findTopLevelKeyProblem(value.clientMetadata) : null);
   if (limit) {
     const { suffix, message } = describeLimitProblem(limit);
     return fail(`group-manifest-${suffix}`, message, limit.path === "" ? undefined : limit.path);
