@@ -6,7 +6,13 @@ import { settings } from "./settings";
  */
 export const encordKey = settings.encord ? new sst.Secret("EncordSshKey") : null;
 
-/** What a function that delivers (exporter, poller, API) gets: the `ENCORD_*` settings and the key; empty while delivery is off. */
+/**
+ * What the exporter gets: the `ENCORD_*` settings (it splits files by folder) without the key, which it never uses;
+ * empty while delivery is off.
+ */
+export const encordRoutingEnvironment: Record<string, string> = settings.encord ?? {};
+
+/** What a function that talks to Encord (poller, API) gets: the `ENCORD_*` settings and the key; empty while delivery is off. */
 export const encordEnvironment: Record<string, $util.Input<string>> = settings.encord && encordKey
   ? { ...settings.encord, ENCORD_SSH_KEY: encordKey.value }
   : {};

@@ -1,4 +1,4 @@
-import { encordEnvironment } from "./encord";
+import { encordRoutingEnvironment } from "./encord";
 import { eventBus, eventsEnvironment, functionEnvironment } from "./ingest";
 import { putEvents, readRecordOverflow, writeImports, writeRecords } from "./permissions";
 import { exportsBucket, table } from "./storage";
@@ -14,9 +14,13 @@ export const exporter = new sst.aws.CronV2("Export", {
     runtime: "nodejs22.x",
     timeout: `${EXPORT_TIMEOUT_SECONDS} seconds`,
     memory: "512 MB",
-    environment: { ...functionEnvironment({ sendsWork: false }), ...eventsEnvironment, ...encordEnvironment },
+    environment: {
+      ...functionEnvironment({ sendsWork: false }),
+      ...eventsEnvironment,
+      ...encordRoutingEnvironment,
+    },
     permissions: [
-      ...writeRecords(table, ["GetItem", "PutItem", "UpdateItem", "DeleteItem"], { query: true }),
+      ...writeRecords(table, ["GetItem", "BatchGetItem", "PutItem", "UpdateItem"], { query: true }),
       ...readRecordOverflow(exportsBucket),
       ...writeImports(exportsBucket),
       ...putEvents(eventBus),

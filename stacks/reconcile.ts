@@ -15,6 +15,6 @@ export const reconciler = new sst.aws.CronV2("Reconcile", {
     timeout: "30 seconds",
     memory: "256 MB",
     environment: { ...functionEnvironment({ sendsWork: true }), RECONCILE_PREFIX: settings.keyPrefix ?? "" },
-    permissions: [...writeRecords(table, ["PutItem"]), ...sendWork(workQueue)],
+    permissions: [...writeRecords(table, ["GetItem", "PutItem"]), ...sendWork(workQueue)],
   },
 });

@@ -23,7 +23,7 @@ const recording: SynthRecording = {
 process.on("unhandledRejection", (error) => {
   recording.errors.push(describe(error));
   // An error inside an apply (SST's SecretMissingError) leaves the outputs unsettled for ever: end once quiet.
-  void settle().then(() => finish("done"));
+  if (programStarted) void settle().then(() => finish("done"));
 });
 process.on("uncaughtException", (error) => {
   recording.errors.push(describe(error));
@@ -36,6 +36,8 @@ function describe(error: unknown): string {
 
 /** RPCs being answered: the program is not done while a build is running. */
 let inflight = 0;
+/** Whether the program runs (before it, an error has nothing to wait for). */
+let programStarted = false;
 
 /** Answers the two RPCs a deploy makes of SST's CLI: `Runtime.Build` (bundle a handler) and `Provider.Aws.Bootstrap`. */
 function startRpcServer(workDir: string): Promise<Server> {
@@ -112,7 +114,12 @@ if (request.stagesFile !== undefined) {
   await mkdir(cliRoot, { recursive: true });
   await writeFile(join(cliRoot, "sluice.stages.json"), request.stagesFile);
 }
-const app = await evaluateApp(request.root, request.stage, work, cliRoot);
+const app = await evaluateApp(request.root, request.stage, work, cliRoot).catch(async (error) => {
+  // The CLI stops here too (a config it refuses): nothing is declared.
+  recording.errors.push(describe(error));
+  await writeFile(request.resultFile, JSON.stringify(recording));
+  process.exit(0);
+});
 recording.app = { name: app.name, stage: app.stage, removal: app.removal };
 // Node resolves the program's `@pulumi/*` imports from where it lies: inside the platform.
 const programDir = join(PLATFORM, ".synth", `${process.pid}`);
@@ -139,6 +146,7 @@ interface PulumiRuntime {
     ): Promise<void>;
     getMonitor(): unknown;
     runInPulumiStack(init: () => Promise<unknown>): Promise<unknown>;
+    waitForRPCs(): Promise<void>;
   };
 }
 interface MockResourceArgs {
@@ -233,13 +241,18 @@ function unwrapSecrets(value: unknown): never {
 
 const timer = setTimeout(() => finish("timeout"), request.timeoutMs);
 
+/** How long nothing may happen before the program counts as done (generous: a loaded machine zips slowly). */
+const QUIET_MS = 2_000;
+
 async function settle(): Promise<void> {
-  // The outputs resolve before every apply has declared its resources: wait until nothing new arrives.
+  // The outputs resolve before every apply has declared its resources: wait for Pulumi's outstanding RPCs,
+  // for the CLI RPCs being answered, then for a quiet period in which nothing new arrives.
   const progress = () => recording.resources.length + recording.invokes.length + recording.errors.length;
   let seen = -1;
   while (inflight > 0 || seen !== progress()) {
+    await pulumi.runtime.waitForRPCs();
     seen = progress();
-    await new Promise((r) => setTimeout(r, 400));
+    await new Promise((r) => setTimeout(r, QUIET_MS));
   }
 }
 
@@ -256,6 +269,7 @@ async function finish(reason: string) {
 }
 
 try {
+  programStarted = true;
   const mod = (await import(pathToFileURL(program).href)) as {
     default: () => Promise<Record<string, unknown>>;
   };

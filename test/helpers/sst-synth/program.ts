@@ -36,24 +36,33 @@ export async function evaluateApp(
   cliRoot = root,
 ): Promise<AppGlobals> {
   const file = join(outDir, "app.mjs");
-  await build({
-    entryPoints: [join(root, "sst.config.ts")],
+  const entry = join(root, "sst.config.ts");
+  const result = await build({
+    entryPoints: [entry],
     outfile: file,
     bundle: true,
     format: "esm",
     platform: "node",
     banner: { js: "function $config(input) { return input }" },
+    metafile: true,
     logLevel: "silent",
   });
+  // The CLI's own rule (its message, word for word): imports belong inside app() and run().
+  const config = Object.entries(result.metafile.inputs).find(([path]) => path.endsWith("sst.config.ts"));
+  const topLevel = (config?.[1].imports ?? []).filter((i) => i.kind === "import-statement");
+  if (topLevel.length > 0)
+    throw new Error(
+      'Your sst.config.ts has top level imports - this is not allowed. Move imports inside the function they are used and do a dynamic import: `const mod = await import("./mod")`',
+    );
   const mod = (await import(`${file}?${Date.now()}`)) as {
-    default: { app(input: { stage: string }): Partial<AppGlobals> };
+    default: { app(input: { stage: string }): Partial<AppGlobals> | Promise<Partial<AppGlobals>> };
   };
   // The CLI evaluates app() in the project root.
   const cwd = process.cwd();
   process.chdir(cliRoot);
-  const app = (() => {
+  const app = await (async () => {
     try {
-      return mod.default.app({ stage });
+      return await mod.default.app({ stage });
     } finally {
       process.chdir(cwd);
     }

@@ -80,17 +80,19 @@ async function listFiles(dir: string): Promise<string[]> {
 
 async function cached(scenario: Scenario): Promise<SynthRecording> {
   const dir = join(PROJECT_ROOT, "node_modules/.cache/sluice-synth");
-  const file = join(dir, `${await inputsHash(scenario)}.json`);
+  // Bundles depend on the handlers' sources only, so scenarios share them while those stay the same; the
+  // recording names each bundle's hash, so it is kept per sources too.
+  const sources = createHash("sha256");
+  for (const f of [...(await listFiles("functions")), ...(await listFiles("packages"))].sort())
+    if (!f.includes("node_modules")) sources.update(f).update(await readFile(join(PROJECT_ROOT, f)));
+  const sourcesHash = sources.digest("hex").slice(0, 16);
+  const file = join(dir, `${await inputsHash(scenario)}-${sourcesHash}.json`);
   try {
     return JSON.parse(await readFile(file, "utf8")) as SynthRecording;
   } catch {
     // Not synthesized yet for these inputs.
   }
-  // Bundles depend on the handlers' sources only, so scenarios share them while those stay the same.
-  const sources = createHash("sha256");
-  for (const f of [...(await listFiles("functions")), ...(await listFiles("packages"))].sort())
-    if (!f.includes("node_modules")) sources.update(f).update(await readFile(join(PROJECT_ROOT, f)));
-  const buildCache = join(dir, "builds", sources.digest("hex").slice(0, 16));
+  const buildCache = join(dir, "builds", sourcesHash);
   const recording = await synthesize({ buildCache, ...scenario });
   // A harness failure is not a result of these inputs: never keep it.
   if (recording.errors.some((e) => HARNESS_FAILURE.test(e))) return recording;

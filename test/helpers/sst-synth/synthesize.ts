@@ -22,7 +22,7 @@ export async function synthesize(scenario: Scenario): Promise<SynthRecording> {
   const workDir = await mkdtemp(join(tmpdir(), "sluice-synth-"));
   const request: SynthRequest = {
     root: PROJECT_ROOT,
-    timeoutMs: 120_000,
+    timeoutMs: 240_000,
     ...scenario,
     workDir,
     resultFile: join(workDir, "recording.json"),

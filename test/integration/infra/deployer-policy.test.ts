@@ -110,7 +110,7 @@ const recordings = new Map<ScenarioName, SynthRecording>();
 beforeAll(async () => {
   const all = await Promise.all(NAMES.map((name) => recordingOf(SCENARIOS[name])));
   for (const [i, name] of NAMES.entries()) recordings.set(name, all[i] as SynthRecording);
-}, 240_000);
+}, 300_000);
 
 function recording(name: ScenarioName): SynthRecording {
   const found = recordings.get(name);

@@ -60,7 +60,7 @@ beforeAll(async () => {
   deliveryRun = run("delivery", DELIVERY_FUNCTIONS);
   await driveDefault(world, defaultRun);
   await driveDelivery(world, deliveryRun, defaultRun);
-}, 180_000);
+}, 300_000);
 
 afterAll(async () => {
   await world?.stop();

@@ -1,4 +1,5 @@
-import { readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { tableDefinition } from "../../../packages/aws/src/table";
@@ -35,7 +36,7 @@ beforeAll(async () => {
     recordingOf(SCENARIOS.existing),
     recordingOf(SCENARIOS.delivery),
   ]);
-}, 240_000);
+}, 300_000);
 
 /**
  * Resources as a comparable list. Masked: physical names' random suffixes, which a real stack keeps in its state,
@@ -242,13 +243,12 @@ describe("sst.config.ts under SST's real components", () => {
       }
   });
 
-  it("gives delivery's settings and key to the exporter, the poller and the API only when delivery is on", () => {
+  it("gives delivery's settings and key to the poller and the API, the settings alone to the exporter, only when delivery is on", () => {
     for (const name of ["export", "deliver", "api"])
-      expect(fn(delivery, name).environment, name).toMatchObject({
-        ENCORD_FOLDER,
-        ENCORD_INTEGRATION,
-        ENCORD_SSH_KEY: expect.stringContaining("OPENSSH"),
-      });
+      expect(fn(delivery, name).environment, name).toMatchObject({ ENCORD_FOLDER, ENCORD_INTEGRATION });
+    for (const name of ["deliver", "api"])
+      expect(fn(delivery, name).environment.ENCORD_SSH_KEY, name).toContain("OPENSSH");
+    expect(fn(delivery, "export").environment.ENCORD_SSH_KEY).toBeUndefined();
     for (const name of ["ingest", "work", "reconcile"])
       expect(Object.keys(fn(delivery, name).environment).filter((k) => k.startsWith("ENCORD_"))).toEqual([]);
     for (const f of functionsOf(base))
@@ -304,7 +304,7 @@ describe("a deploy's settings", () => {
     expect(empty.errors).toEqual([]);
     expect(shape(empty)).toEqual(shape(base));
     expect(shape(stale)).toEqual(shape(base));
-  }, 240_000);
+  }, 300_000);
 
   it.each([
     [
@@ -339,7 +339,26 @@ describe("a deploy's settings", () => {
     );
     expect(refused.resources.filter((r) => r.type.startsWith("aws:"))).toEqual([]);
     expect(confirmed.errors).toEqual([]);
-  }, 240_000);
+  }, 300_000);
+
+  it("are read inside app(), because SST's CLI refuses a top-level import in sst.config.ts", async () => {
+    const root = mkdtempSync(join(tmpdir(), "sluice-config-"));
+    for (const name of ["stacks", "node_modules", "sluice.stages.json"])
+      symlinkSync(join(PROJECT_ROOT, name), join(root, name));
+    const config = readFileSync(join(PROJECT_ROOT, "sst.config.ts"), "utf8");
+    writeFileSync(
+      join(root, "sst.config.ts"),
+      config.replace(
+        "export default",
+        'import { readStageRegion } from "./stacks/stage-region";\nvoid readStageRegion;\nexport default',
+      ),
+    );
+    const recording = await recordingOf({ ...SCENARIOS.default, root });
+    expect(recording.errors.join("\n")).toMatch(
+      /Your sst.config.ts has top level imports - this is not allowed/,
+    );
+    expect(recording.resources).toEqual([]);
+  }, 300_000);
 
   it("stop a deploy whose existing bucket is in another region", async () => {
     const recording = await recordingOf({
@@ -348,7 +367,7 @@ describe("a deploy's settings", () => {
     });
     expect(recording.errors.join("\n")).toMatch(/is in eu-west-1, and this stage deploys to us-east-1/);
     expect(recording.resources.filter((r) => r.type.startsWith("aws:"))).toEqual([]);
-  }, 120_000);
+  }, 300_000);
 });
 
 describe("README 'Deploying to AWS'", () => {
@@ -386,12 +405,12 @@ describe("README 'Deploying to AWS'", () => {
     );
     const recording = await recordingOf({ ...SCENARIOS.default, secrets });
     expect(recording.errors).toEqual([]);
-  }, 120_000);
+  }, 300_000);
 
   it("fails the synthesis when the API token is not set (SST's SecretMissingError)", async () => {
     const recording = await recordingOf({ ...SCENARIOS.default, secrets: {} });
     expect(recording.errors.join("\n")).toMatch(
       /Set a value for ApiToken with `sst secret set ApiToken <value>`/,
     );
-  }, 120_000);
+  }, 300_000);
 });
