@@ -1,11 +1,12 @@
 /// <reference path="./.sst/platform/config.d.ts" />
-import { readStageRegion } from "./stacks/stage-region";
 
 // Thin on purpose: stacks/ holds the resources, in the order they depend on each other (SST's
 // dynamic-import pattern: the platform's globals exist only once run() is called). Every setting comes
 // from sluice.stages.json, so a deploy does not depend on the deployer's shell.
 export default $config({
-  app(input) {
+  // SST refuses top-level imports in this file: modules are imported inside the functions that use them.
+  async app(input) {
+    const { readStageRegion } = await import("./stacks/stage-region");
     const region = readStageRegion(input.stage);
     return {
       name: "sluice",
