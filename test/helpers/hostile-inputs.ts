@@ -1,4 +1,4 @@
-import { constants, deflateRawSync, gzipSync } from "node:zlib";
+import { constants, crc32, deflateRawSync, deflateSync, gzipSync } from "node:zlib";
 import { concat, element, text, uid, ul, us } from "./dicom-writer";
 
 // Inputs an attacker would send: each is built in a few hundred milliseconds rather than committed
@@ -38,20 +38,37 @@ function longElementHeader(group: number, tag: number, vr: "OB" | "OW", length: 
   return header;
 }
 
+let deflatedZeroChunk: Uint8Array | undefined;
+
 /**
  * Raw deflate of `length` zero bytes as sync-flushed chunks: a deflate stream may be cut at a sync
  * flush and continued by another compressor, so one 16 MiB chunk (about 16 KB) is repeated.
  */
 function deflatedZeros(length: number): Uint8Array[] {
   const sync = { level: 9, finishFlush: constants.Z_SYNC_FLUSH };
-  const whole = deflateRawSync(new Uint8Array(ZERO_CHUNK), sync);
+  deflatedZeroChunk ??= deflateRawSync(new Uint8Array(ZERO_CHUNK), sync);
+  const whole = deflatedZeroChunk;
   const parts: Uint8Array[] = Array.from({ length: Math.floor(length / ZERO_CHUNK) }, () => whole);
   if (length % ZERO_CHUNK > 0) parts.push(deflateRawSync(new Uint8Array(length % ZERO_CHUNK), sync));
   return parts;
 }
 
-/** Where a DICOM bomb puts its inflated bulk: a private element before the size fields, or the pixel data. */
-export type DicomBombLayout = "before-fields" | "pixel-data";
+/** Raw deflate of `prefix` then `zeros` zero bytes, as one finished stream. */
+function deflatedBomb(
+  prefix: Uint8Array,
+  zeros: number,
+  suffix: Uint8Array = new Uint8Array(0),
+): Uint8Array[] {
+  const sync = { finishFlush: constants.Z_SYNC_FLUSH };
+  return [deflateRawSync(prefix, sync), ...deflatedZeros(zeros), deflateRawSync(suffix)];
+}
+
+/**
+ * Where a DICOM bomb puts its inflated bulk: a private element before the size fields, the pixel
+ * data, or (`tiny-elements`) empty private elements of 8 bytes each, the most a parser can be made
+ * to keep per inflated byte.
+ */
+export type DicomBombLayout = "before-fields" | "pixel-data" | "tiny-elements";
 
 /**
  * A Part 10 file in Deflated Explicit VR Little Endian whose data set inflates to `inflatedBytes` of
@@ -81,16 +98,81 @@ export function deflatedDicomBomb(
     us(0x0028, 0x0010, 4096),
     us(0x0028, 0x0011, 4096),
   ]);
-  const head =
-    layout === "before-fields"
-      ? [identity, longElementHeader(0x0009, 0x1010, "OB", bulk)]
-      : [identity, fields, longElementHeader(0x7fe0, 0x0010, "OB", bulk)];
-  const tail = layout === "before-fields" ? [fields, element(0x7fe0, 0x0010, "OB", new Uint8Array(2))] : [];
   const sync = { finishFlush: constants.Z_SYNC_FLUSH };
-  const deflated = [deflateRawSync(concat(head), sync), ...deflatedZeros(bulk), deflateRawSync(concat(tail))];
+  let deflated: Uint8Array[];
+  if (layout === "before-fields") {
+    const tail = concat([fields, element(0x7fe0, 0x0010, "OB", new Uint8Array(2))]);
+    deflated = deflatedBomb(concat([identity, longElementHeader(0x0009, 0x1010, "OB", bulk)]), bulk, tail);
+  } else if (layout === "pixel-data") {
+    deflated = deflatedBomb(concat([identity, fields, longElementHeader(0x7fe0, 0x0010, "OB", bulk)]), bulk);
+  } else {
+    // Distinct tags in odd (private) groups, so that a parser keeps every one of them.
+    const count = Math.floor(bulk / 8);
+    const tiny = new Uint8Array(count * 8);
+    const view = new DataView(tiny.buffer);
+    for (let i = 0; i < count; i++) {
+      view.setUint16(i * 8, 0x0011 + 2 * Math.floor(i / 0xffff), true);
+      view.setUint16(i * 8 + 2, 0x1000 + (i % 0xffff), true);
+      tiny.set([0x4c, 0x4f], i * 8 + 4); // LO, empty
+    }
+    deflated = [deflateRawSync(concat([identity, tiny, fields]), sync), deflateRawSync(new Uint8Array(0))];
+  }
   const preamble = new Uint8Array(132);
   preamble.set(utf8("DICM"), 128);
   return concat([preamble, ul(0x0002, 0x0000, meta.byteLength), meta, ...deflated]);
+}
+
+/** A NIfTI-1 header of a `size`³ uint8 volume, voxels from byte 352. */
+function niftiHeader(size: number): Uint8Array {
+  const header = new Uint8Array(352);
+  const view = new DataView(header.buffer);
+  view.setInt32(0, 348, true);
+  for (const [at, value] of [
+    [40, 3],
+    [42, size],
+    [44, size],
+    [46, size],
+    [70, 2],
+    [72, 8],
+  ] as const)
+    view.setInt16(at, value, true);
+  view.setFloat32(108, 352, true);
+  header.set(utf8("n+1\0"), 344);
+  return header;
+}
+
+/**
+ * A `.nii.gz` whose volume is `voxels` zero bytes, built from repeated deflate chunks so that a
+ * gigabyte of voxels costs about a megabyte and no gigabyte is ever allocated.
+ */
+export function niftiGzipBomb(voxels: number): Uint8Array {
+  const header = niftiHeader(Math.round(Math.cbrt(voxels)));
+  let crc = crc32(header);
+  const zeros = new Uint8Array(Math.min(voxels, ZERO_CHUNK));
+  for (let left = voxels; left > 0; left -= ZERO_CHUNK) {
+    crc = crc32(zeros.subarray(0, Math.min(left, ZERO_CHUNK)), crc);
+  }
+  const trailer = new Uint8Array(8);
+  new DataView(trailer.buffer).setUint32(0, crc, true);
+  new DataView(trailer.buffer).setUint32(4, (header.byteLength + voxels) % 2 ** 32, true);
+  const gzipHeader = Uint8Array.of(0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 2, 3);
+  return concat([gzipHeader, ...deflatedBomb(header, voxels), trailer]);
+}
+
+/**
+ * A PDF 1.5 whose cross-reference stream has `dict` (its /W and /Index) and `data` bytes of zeros
+ * before deflate: a few KB that ask a reader to hold millions of entries or inflate many megabytes.
+ */
+export function pdfXrefBomb(dict: string, data: number): Uint8Array {
+  const latin1 = (text: string) => Uint8Array.from(text, (c) => c.charCodeAt(0));
+  const head = latin1(
+    "%PDF-1.5\n1 0 obj\n<< /Type /Catalog /Pages 2 0 R >>\nendobj\n2 0 obj\n<< /Type /Pages /Kids [] /Count 1 >>\nendobj\n",
+  );
+  const packed = deflateSync(new Uint8Array(data), { level: 9 });
+  const object = latin1(
+    `3 0 obj\n<< /Type /XRef ${dict} /Size 3 /Root 1 0 R /Filter /FlateDecode /Length ${packed.length} >>\nstream\n`,
+  );
+  return concat([head, object, packed, latin1(`\nendstream\nendobj\nstartxref\n${head.length}\n%%EOF\n`)]);
 }
 
 /**
@@ -100,19 +182,7 @@ export function deflatedDicomBomb(
 export function niftiMaskGz(level: number, size = 256): Uint8Array {
   const voxelOffset = 352;
   const volume = new Uint8Array(voxelOffset + size ** 3);
-  const header = new DataView(volume.buffer);
-  header.setInt32(0, 348, true);
-  for (const [at, value] of [
-    [40, 3],
-    [42, size],
-    [44, size],
-    [46, size],
-    [70, 2],
-    [72, 8],
-  ] as const)
-    header.setInt16(at, value, true);
-  header.setFloat32(108, voxelOffset, true);
-  volume.set(utf8("n+1\0"), 344);
+  volume.set(niftiHeader(size));
   const centre = size / 2;
   const radius2 = (size / 6) ** 2;
   for (let z = 0; z < size; z++) {
