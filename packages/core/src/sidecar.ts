@@ -93,8 +93,8 @@ export function chooseSidecar<C extends { key: string; suffix: string }>(
 
 /**
  * Checks a metadata layer written through the API (design.md "API edits") by a sidecar's limits: the
- * nesting depth, finite numbers, the value budget and 10 MB as JSON. A layer past any of them answers
- * the error a sidecar would get, with its code; null when it is within them.
+ * nesting depth, finite numbers, the value and top-level key budgets and 10 MB as JSON. A layer past
+ * any of them answers the error a sidecar would get, with its code; null when it is within them.
  */
 export function checkMetadataLayer(layer: JsonObject): Issue | null {
   const limit = findMetadataLimitProblem(layer) ?? findTopLevelKeyProblem(layer);
