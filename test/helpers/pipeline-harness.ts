@@ -88,16 +88,23 @@ export async function startPipeline(env: Record<string, string> = {}) {
     async record(key: string): Promise<StoredRecord | null> {
       return deps.pipeline.records.get(DATA_BUCKET, key);
     },
-    /** Every entry of every import file in the exports bucket, with its import key. */
-    async exportedEntries(): Promise<({ importKey: string } & Record<string, unknown>)[]> {
+    /** Every import file in the exports bucket, the exporter's and ad-hoc, parsed, in key order. */
+    async exportedFiles(): Promise<{ key: string; file: Record<string, unknown> }[]> {
       const listed = await s3.client.send(
         new ListObjectsV2Command({ Bucket: EXPORTS_BUCKET, Prefix: "imports/" }),
       );
       const keys = (listed.Contents ?? []).flatMap((c) => (c.Key ? [c.Key] : [])).sort();
-      const entries: ({ importKey: string } & Record<string, unknown>)[] = [];
+      const files: { key: string; file: Record<string, unknown> }[] = [];
       for (const key of keys) {
         const got = await s3.client.send(new GetObjectCommand({ Bucket: EXPORTS_BUCKET, Key: key }));
-        const file: Record<string, unknown> = JSON.parse((await got.Body?.transformToString()) ?? "{}");
+        files.push({ key, file: JSON.parse((await got.Body?.transformToString()) ?? "{}") });
+      }
+      return files;
+    },
+    /** Every entry of every import file in the exports bucket, with its import key. */
+    async exportedEntries(): Promise<({ importKey: string } & Record<string, unknown>)[]> {
+      const entries: ({ importKey: string } & Record<string, unknown>)[] = [];
+      for (const { file } of await harness.exportedFiles()) {
         for (const [importKey, list] of Object.entries(file)) {
           if (Array.isArray(list)) for (const entry of list) entries.push({ importKey, ...entry });
         }

@@ -12,7 +12,11 @@ export interface BuiltImports<R extends SluiceRecord = SluiceRecord> {
   records: R[];
 }
 
-/** Builds import files from the `ready` records, in key order, split at the limits. */
+/**
+ * The one way records become import files, for the exporter, ad-hoc imports and `sluice scan` alike:
+ * an entry per `ready` record that is not a member of a group or series (members leave with their
+ * group's record, never alone: design.md "Groups"), in key order, split at the limits.
+ */
 export function buildImports<R extends SluiceRecord>(
   records: readonly R[],
   limits: ImportLimits,
@@ -21,6 +25,7 @@ export function buildImports<R extends SluiceRecord>(
   const entries: SplitEntry[] = [];
   for (const record of [...records].sort((a, b) => compareKeys(a.key, b.key))) {
     if (record.status !== "ready" || record.importEntry === null || record.dataType === null) continue;
+    if (record.groupKey !== undefined) continue;
     // Entries come back from storage: parse them before they go into a file, but leave their
     // clientMetadata, validated when the record was written, unwalked (issue 14).
     const parsed = StoredImportEntrySchema.safeParse({

@@ -40,6 +40,7 @@ export * from "./pipeline/reconcile";
 export * from "./pipeline/rederive-page";
 export * from "./pipeline/reimport";
 export * from "./pipeline/reimport-start";
+export * from "./pipeline/with-groups";
 export * from "./plan-listing";
 export * from "./ports";
 export * from "./probes/probe-media";

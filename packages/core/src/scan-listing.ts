@@ -69,14 +69,8 @@ export async function scanListing(input: ScanListingInput): Promise<ScanResult> 
     schema: input.schema,
     now: input.now(),
   });
-  // Group members leave with their group, never on their own (design.md "Groups").
-  const built = buildImports(
-    grouped.records.filter((r) => r.export.state !== "held"),
-    input.limits,
-  );
-  const records = [...built.records, ...grouped.records.filter((r) => r.export.state === "held")].sort(
-    (a, b) => compareKeys(a.key, b.key),
-  );
+  const built = buildImports(grouped.records, input.limits);
+  const records = [...built.records].sort((a, b) => compareKeys(a.key, b.key));
   const leftOut = records
     .filter((r) => r.status !== "ready")
     .map((r) => ({ key: r.key, status: r.status, reason: reasonOf(r) }));

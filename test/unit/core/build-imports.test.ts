@@ -49,4 +49,27 @@ describe("buildImports", () => {
     expect(built.records[0]?.errors.map((e) => e.code)).toEqual(["invalid-import-entry"]);
     expect(built.records[0]?.errors[0]?.message).toContain("clientMetadata must be a JSON object");
   });
+
+  it("leaves a group member out, whatever its export state, when it is ready with an entry of its own", () => {
+    // Prepare: a frame exported alone before its manifest arrived keeps `exported`; another is held.
+    const alone = { ...readyImage({ objectUrl: URL }), key: "seq/f1.png", groupKey: "seq/" };
+    const held = { ...alone, key: "seq/f2.png", export: { state: "held" as const } };
+    const group: SluiceRecord = {
+      ...readyImage({ title: "seq", createVideo: true, objectUrl_0: URL, objectUrl_1: URL }),
+      key: "seq/",
+      dataType: "image_sequence",
+    };
+    const single = { ...readyImage({ objectUrl: URL }), key: "z.png" };
+
+    // Act
+    const built = buildImports(
+      [{ ...alone, export: { state: "exported" as const } }, held, group, single],
+      DEFAULT_IMPORT_LIMITS,
+    );
+
+    // Assert
+    expect(built.files.map((f) => f.keys)).toEqual([["seq/", "z.png"]]);
+    expect(built.files[0]?.file.image_groups).toHaveLength(1);
+    expect(built.files[0]?.file.images).toHaveLength(1);
+  });
 });

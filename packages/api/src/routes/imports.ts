@@ -1,6 +1,12 @@
 import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
 import { importKeyFor } from "@sluice/aws";
-import { buildImports, isJsonObject, NotFoundError, serializeImportFile } from "@sluice/core";
+import {
+  buildImports,
+  isJsonObject,
+  NotFoundError,
+  serializeImportFile,
+  withTheirGroups,
+} from "@sluice/core";
 import { type ApiDeps, MAX_RESPONSE_BYTES } from "../api-deps";
 import { InvalidRequestError } from "../errors";
 import { scanRecords } from "../list-records";
@@ -84,7 +90,9 @@ export function registerImportRoutes(app: OpenAPIHono, deps: ApiDeps): void {
     }
     // ISO times compare as strings only at one precision: normalise `since` to the records' form.
     const after = since === undefined ? undefined : new Date(since).toISOString();
-    const chosen = records.filter(
+    // The filters apply to what becomes an entry: a group as its record stands, never its members.
+    const units = await withTheirGroups(deps.pipeline, records);
+    const chosen = units.filter(
       (record) =>
         (status === undefined || record.export.state === status) &&
         (after === undefined || record.updatedAt >= after),

@@ -5,6 +5,7 @@ import type { SluiceRecord } from "../record";
 import type { ObjectReader } from "../scan-listing";
 import { assembleImageGroup } from "./assemble-group";
 import { assembleDicomSeries } from "./assemble-series";
+import { groupKeyOf, seriesRecordKey } from "./group-key";
 import { type FolderDefaults, folderOf, type GroupResult, toGroupRecord } from "./group-result";
 import { folderDefaultsLoader, readManifest } from "./read-group-inputs";
 
@@ -22,16 +23,17 @@ export interface GroupListingInput {
 /**
  * Turns the records of a listing into groups (design.md "Groups"): each `_group.json` gathers the
  * objects directly in its folder into one group record, DICOM files join one record per series,
- * and members become `held`. Returns every record, group records included, and notes to show.
+ * and members (`groupKeyOf`, the pipeline's rule) get their group's key and become `held`. Returns
+ * every record, group records included, and notes to show.
  */
 export async function groupListing(
   input: GroupListingInput,
 ): Promise<{ records: SluiceRecord[]; notes: string[] }> {
-  const held = new Set<string>();
   const groups: SluiceRecord[] = [];
   const notes: string[] = [];
   const defaultsOf = folderDefaultsLoader(input.reader, input.plan);
   const keep = (r: SluiceRecord) => r.status === "ready" || r.status === "invalid";
+  const manifestFolders = new Set(input.plan.manifestKeys.map(folderOf));
 
   for (const manifestKey of input.plan.manifestKeys) {
     const folder = folderOf(manifestKey);
@@ -47,8 +49,6 @@ export async function groupListing(
           schema: input.schema,
         })
       : failed(folder, parsed.error);
-    const members = parsed.ok ? direct.filter((r) => r.dataType === "image") : direct;
-    for (const record of members) held.add(record.key);
     const errors = [...defaults.errors, ...result.errors];
     const type = parsed.ok ? parsed.manifest.type : "image_group";
     groups.push(groupRecord(input, folder, type, { ...result, errors }, input.objectUrlOf(folder)));
@@ -70,17 +70,20 @@ export async function groupListing(
       for (const key of result.memberKeys) lone.set(key, result.warnings);
       continue;
     }
-    const key = `dicom:${result.seriesInstanceUid}`;
-    for (const member of result.memberKeys) held.add(member);
+    const key = seriesRecordKey(result.seriesInstanceUid);
     groups.push(groupRecord(input, key, "dicom_series", result, ""));
     notes.push(...warningNotes(key, result.warnings));
   }
 
-  const records = input.records.map((record): SluiceRecord => {
+  const records: SluiceRecord[] = [];
+  for (const record of input.records) {
     const warnings = lone.get(record.key);
-    if (warnings) return { ...record, warnings: [...record.warnings, ...warnings] };
-    return held.has(record.key) ? { ...record, export: { state: "held" } } : record;
-  });
+    // Members are marked as the pipeline marks them: their group's key, and held (they leave with it).
+    const groupKey = await groupKeyOf(record, (folder) => manifestFolders.has(folder));
+    if (warnings) records.push({ ...record, warnings: [...record.warnings, ...warnings] });
+    else if (groupKey !== undefined) records.push({ ...record, groupKey, export: { state: "held" } });
+    else records.push(record);
+  }
   return { records: [...records, ...groups], notes };
 }
 
@@ -94,7 +97,7 @@ function groupRecord(
   return toGroupRecord({ bucket: input.bucket, key, objectUrl, now: input.now }, dataType, result, "pending");
 }
 
-/** The result for a group whose manifest cannot be read or parsed: invalid, its members held. */
+/** The result for a group whose manifest cannot be read or parsed: invalid, its image members held. */
 function failed(folder: string, error: Issue): GroupResult {
   return {
     status: "invalid",

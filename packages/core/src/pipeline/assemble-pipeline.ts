@@ -1,12 +1,13 @@
 import { GROUP_MANIFEST_FILE_NAME } from "../classify-key";
 import { assembleImageGroup } from "../groups/assemble-group";
 import { assembleDicomSeries } from "../groups/assemble-series";
+import { seriesRecordKey } from "../groups/group-key";
 import type { GroupResult } from "../groups/group-result";
 import { readManifest } from "../groups/read-group-inputs";
 import type { StoredRecord } from "../ports";
 import type { SluiceRecord } from "../record";
 import type { AssembleGroupMessage, AssembleSeriesMessage } from "../work-message";
-import { assemblyFlag, seriesRecordKey } from "./group-membership";
+import { assemblyFlag } from "./group-membership";
 import { folderDefaults, folderRecords, groupRecord, holdMembers, storeGroup } from "./group-store";
 import type { PipelineDeps } from "./pipeline-deps";
 

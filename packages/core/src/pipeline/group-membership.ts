@@ -1,4 +1,5 @@
 import { GROUP_MANIFEST_FILE_NAME } from "../classify-key";
+import { groupKeyOf, seriesRecordKey } from "../groups/group-key";
 import { folderOf } from "../groups/group-result";
 import type { StoredRecord } from "../ports";
 import type { SluiceRecord } from "../record";
@@ -14,27 +15,27 @@ export type AssemblyMessage = AssembleGroupMessage | AssembleSeriesMessage;
  */
 const ASSEMBLY_FLAG_STALE_SECONDS = 300;
 
-/** The key of a DICOM series record (a folder's image group is keyed by the folder itself). */
-export function seriesRecordKey(seriesUid: string): string {
-  return `dicom:${seriesUid}`;
-}
-
 /**
- * The group or series a derived record belongs to (design.md "Groups"): an image in a folder with
- * a `_group.json` joins the folder's group, a DICOM file with a SeriesInstanceUID joins its series.
+ * The group or series a derived record belongs to (`groupKeyOf`, the scan's rule too), asking storage
+ * whether its folder has a `_group.json`; a tombstone keeps the group it was in.
  */
 export async function membershipOf(deps: PipelineDeps, record: SluiceRecord): Promise<string | undefined> {
   if (record.status === "deleted") return record.groupKey;
-  const uid = record.mediaMetadata?.dicom?.seriesInstanceUid;
-  if (record.dataType === "dicom" && uid) return seriesRecordKey(uid);
-  if (record.dataType !== "image") return undefined;
-  const folder = folderOf(record.key);
-  return (await deps.objects.head(`${folder}${GROUP_MANIFEST_FILE_NAME}`)) ? folder : undefined;
+  return groupKeyOf(
+    record,
+    async (folder) => (await deps.objects.head(`${folder}${GROUP_MANIFEST_FILE_NAME}`)) !== null,
+  );
 }
 
-/** A member's export state: held, except that a member Encord already has stays exported. */
+/**
+ * A member's export state: held, except that a member Encord already has stays exported. A record the
+ * exporter had claimed for an import file keeps the file's name: if that file is written, the member
+ * was sent alone, and its group's assembly says so (`membersSentAlone`).
+ */
 export function memberExport(existing: StoredRecord | null): SluiceRecord["export"] {
-  return existing?.export.state === "exported" ? existing.export : { state: "held" };
+  if (existing?.export.state === "exported") return existing.export;
+  const file = existing?.export.file;
+  return file === undefined ? { state: "held" } : { state: "held", file };
 }
 
 /** The assembly message of the group or series a record belongs to, or null for a record in none. */

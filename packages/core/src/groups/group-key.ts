@@ -1,0 +1,23 @@
+import type { SluiceRecord } from "../record";
+import { folderOf } from "./group-result";
+
+/** The key of a DICOM series record (a folder's image group is keyed by the folder itself). */
+export function seriesRecordKey(seriesUid: string): string {
+  return `dicom:${seriesUid}`;
+}
+
+/**
+ * The group or series a data object is a member of (design.md "Groups"), the one rule for the pipeline
+ * and the scan: a DICOM file with a SeriesInstanceUID joins its series, an image joins its folder's
+ * group when the folder has a `_group.json`. `hasManifest` is asked only for images.
+ */
+export async function groupKeyOf(
+  record: Pick<SluiceRecord, "key" | "dataType" | "mediaMetadata">,
+  hasManifest: (folder: string) => boolean | Promise<boolean>,
+): Promise<string | undefined> {
+  const uid = record.mediaMetadata?.dicom?.seriesInstanceUid;
+  if (record.dataType === "dicom" && uid) return seriesRecordKey(uid);
+  if (record.dataType !== "image") return undefined;
+  const folder = folderOf(record.key);
+  return (await hasManifest(folder)) ? folder : undefined;
+}
