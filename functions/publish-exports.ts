@@ -8,8 +8,8 @@ export function recordImportFiles(exports: ExportStore, time: () => string) {
   const written: OutboundEvent[] = [];
   const store: ExportStore = {
     ...exports,
-    async putImport(name, body) {
-      const key = await exports.putImport(name, body);
+    async putImport(name, body, counts) {
+      const key = await exports.putImport(name, body, counts);
       written.push(exportWrittenEvent(key, countByImportKey(body), time()));
       return key;
     },

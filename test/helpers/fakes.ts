@@ -6,6 +6,7 @@ import {
   type Delivery,
   type DeliveryStore,
   type ExportStore,
+  type ImportFileInfo,
   isOpen,
   type MetadataSchema,
   NotFoundError,
@@ -176,15 +177,21 @@ export function createMemoryWorkQueue() {
   return queue;
 }
 
-/** Keeps import files in memory. */
-export function createMemoryExportStore() {
+/** Keeps import files in memory, with the counts and time they were stored with. */
+export function createMemoryExportStore(now: () => string = () => new Date().toISOString()) {
   const files = new Map<string, string>();
+  const infos = new Map<string, ImportFileInfo>();
   const store: ExportStore & { files: Map<string, string> } = {
     files,
-    async putImport(name, body) {
+    async putImport(name, body, counts) {
       const key = `imports/${name}.json`;
       files.set(key, body);
+      infos.set(key, { writtenAt: now(), counts });
       return key;
+    },
+    async describeImport(key) {
+      if (!files.has(key)) return null;
+      return infos.get(key) ?? { writtenAt: null, counts: null };
     },
     importKey: (name) => `imports/${name}.json`,
     async getImport(key) {
@@ -218,6 +225,12 @@ export function createMemoryDeliveryStore() {
         .sort((a, b) => b.createdAt.localeCompare(a.createdAt))
         .slice(0, limit)
         .map((d) => structuredClone(d));
+    },
+    async getMany(files) {
+      return files.flatMap((file) => {
+        const delivery = deliveries.get(file);
+        return delivery ? [structuredClone(delivery)] : [];
+      });
     },
     async update(next, expected) {
       if (deliveries.get(next.file)?.state !== expected) return false;

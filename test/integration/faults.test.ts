@@ -247,9 +247,9 @@ describe("fault injection: nothing lost, nothing duplicated", () => {
       const { exports, records } = h.deps.pipeline;
       h.deps.pipeline.exports = {
         ...exports,
-        putImport: async (name, body) => {
+        putImport: async (...args) => {
           if (moment === "writes its file") await rewrite();
-          return exports.putImport(name, body);
+          return exports.putImport(...args);
         },
       };
       const claimExport = records.claimExport.bind(records);

@@ -1,5 +1,5 @@
 import { z } from "@hono/zod-openapi";
-import { DATA_TYPES, RECORD_STATUSES } from "@sluice/core";
+import { DATA_TYPES, DELIVERY_STATES, RECORD_STATUSES } from "@sluice/core";
 
 /** Zod schema for the error body every failing route answers with. */
 export const ErrorBodySchema = z
@@ -67,6 +67,52 @@ export const AdhocImportResultSchema = z.object({
     }),
   ),
 });
+
+const count = z.number().int().nonnegative();
+
+/** Zod schema for an import file's entries per import key (`image_groups` holds groups and sequences). */
+export const EntryCountsBodySchema = z
+  .object({
+    videos: count,
+    audio: count,
+    images: count,
+    image_groups: count,
+    dicom_series: count,
+    text: count,
+    pdfs: count,
+    nifti: count,
+  })
+  .openapi("EntryCounts");
+
+/** Zod schema for an import file as `GET /imports` lists it. */
+export const ImportFileSummarySchema = z
+  .object({
+    id: z
+      .string()
+      .openapi({ description: "`<ULID>` (the exporter's) or `adhoc/<ULID>`, for `GET /imports/{id}`" }),
+    key: z.string().openapi({ description: "the file's key in the exports bucket" }),
+    origin: z.enum(["exporter", "adhoc"]),
+    writtenAt: z.string().nullable().openapi({ description: "when the file was stored (to the second)" }),
+    entries: count.nullable().openapi({ description: "all entries; null for a file stored without counts" }),
+    counts: EntryCountsBodySchema.nullable(),
+    delivery: z
+      .object({
+        state: z.enum(DELIVERY_STATES),
+        folder: z.string(),
+        jobId: z.string().nullable(),
+        attempts: z.number().int(),
+        createdAt: z.string(),
+        updatedAt: z.string(),
+        counts: z.object({ done: z.number(), error: z.number(), cancelled: z.number() }).nullable(),
+        errors: z.array(z.string()),
+      })
+      .nullable()
+      .openapi({
+        description:
+          "its Encord upload (as `GET /deliveries` shows it); null while delivery is off, for ad-hoc files (never delivered) and for files exported while it was off",
+      }),
+  })
+  .openapi("ImportFileSummary");
 
 /** An OpenAPI response with a JSON body of `schema`. */
 export const jsonResponse = <T>(schema: T, description: string) => ({

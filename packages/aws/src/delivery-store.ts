@@ -2,6 +2,7 @@ import { type DynamoDBDocumentClient, PutCommand, QueryCommand } from "@aws-sdk/
 import { DELIVERY_STATES, type Delivery, type DeliveryStore, isOpen } from "@sluice/core";
 import { z } from "zod";
 import { callDynamo, isConditionFailed, toDynamoError } from "./dynamo-errors";
+import { batchGetItems } from "./record-reads";
 import { BY_STATUS_INDEX } from "./table";
 
 // A bucket name never starts with `#`, so no record can collide with a delivery.
@@ -80,6 +81,10 @@ export function createDeliveryStore(doc: DynamoDBDocumentClient, tableName: stri
     async listRecent(limit) {
       const both = [...(await query(OPEN, false, limit)), ...(await query(CLOSED, false, limit))];
       return both.sort((a, b) => (a.createdAt < b.createdAt ? 1 : -1)).slice(0, limit);
+    },
+    async getMany(files) {
+      const items = await batchGetItems(doc, tableName, files.map(deliveryPk));
+      return [...items.values()].map((raw) => DeliverySchema.parse(raw));
     },
     update: (next, expected) => put(next, "#state = :expected", { ":expected": expected }),
   };

@@ -1,4 +1,5 @@
 import type { Delivery, DeliveryState, UploadJobResult } from "./delivery";
+import type { EntryCounts } from "./import-counts";
 import type { Job, JobProgress, JobStatus, NewJob } from "./job";
 import type { RunningJob } from "./job-admission";
 import type { MetadataSchema } from "./metadata-schema";
@@ -112,6 +113,8 @@ export interface DeliveryStore {
   listOpen(): Promise<Delivery[]>;
   /** The newest deliveries first, open or not, up to `limit`. */
   listRecent(limit: number): Promise<Delivery[]>;
+  /** The deliveries of these import files (by key), in any order; a file never delivered has none. */
+  getMany(files: readonly string[]): Promise<Delivery[]>;
   /** Writes `next` only if the stored state is still `expected`; answers whether it did. */
   update(next: Delivery, expected: DeliveryState): Promise<boolean>;
 }
@@ -131,14 +134,26 @@ export interface WorkQueue {
 
 /** Sluice's own exports bucket: import files. */
 export interface ExportStore {
-  /** Stores an import file under `imports/<name>.json` and returns its key. */
-  putImport(name: string, body: string): Promise<string>;
+  /** Stores an import file under `imports/<name>.json`, with its entry counts beside it, and returns its key. */
+  putImport(name: string, body: string, counts: EntryCounts): Promise<string>;
   /** The key `putImport(name)` stores under. */
   importKey(name: string): string;
   /** Whether the import file at `key` exists. */
   hasImport(key: string): Promise<boolean>;
   /** The text of the import file at `key`. */
   getImport(key: string): Promise<string>;
+  /**
+   * What is known of the import file at `key` without reading it: when it was written and its entry
+   * counts (null for a file stored without them); null when there is no such file.
+   */
+  describeImport(key: string): Promise<ImportFileInfo | null>;
+}
+
+/** An import file as its storage describes it. */
+export interface ImportFileInfo {
+  /** When storage says the file was written (S3's Last-Modified, to the second). */
+  writtenAt: string | null;
+  counts: EntryCounts | null;
 }
 
 /** Jobs of fan-out work (reimports) with their progress, in the records table. */

@@ -239,7 +239,9 @@ describe("createApp: imports", () => {
     expect(file).toMatchObject({ key: `imports/${file.id}.json`, entries: 1 });
     expect(file.id).toMatch(/^adhoc\/[0-9A-Z]{26}$/);
     expect(file.import.images.map((e: { title: string }) => e.title)).toEqual(["api/sub/c d.png"]);
-    expect(listed.body.imports).toContainEqual({ id: file.id, key: file.key });
+    expect(listed.body.imports).toContainEqual(
+      expect.objectContaining({ id: file.id, key: file.key, origin: "adhoc" }),
+    );
     expect(got.body).toEqual(file.import);
     expect(unknown.status).toBe(404);
     expect((await h.record("api/b.png"))?.export).toEqual(before);

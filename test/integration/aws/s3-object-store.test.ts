@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createS3ExportStore } from "../../../packages/aws/src/s3-export-store";
 import { createS3ObjectStore } from "../../../packages/aws/src/s3-object-store";
 import { NotFoundError } from "../../../packages/core/src/errors";
+import { countEntries } from "../../../packages/core/src/import-counts";
 import type { ObjectStore } from "../../../packages/core/src/ports";
 import { type S3rverHandle, startS3rver } from "../../helpers/emulators";
 
@@ -161,12 +162,36 @@ describe("createS3ExportStore", () => {
     const json = JSON.stringify({ videos: [] });
 
     // Act
-    const key = await exports.putImport("01JD0000000000000000000000", json);
+    const key = await exports.putImport("01JD0000000000000000000000", json, countEntries({ videos: [] }));
 
     // Assert
     expect(key).toBe("imports/01JD0000000000000000000000.json");
     const stored = await s3.client.send(new GetObjectCommand({ Bucket: EXPORTS, Key: key }));
     expect(stored.ContentType).toBe("application/json");
     expect(await stored.Body?.transformToString()).toBe(json);
+  });
+
+  it("describes an import file by its stored counts and time without reading it, and a missing one as null", async () => {
+    // Prepare
+    const exports = createS3ExportStore({ client: s3.client, bucket: EXPORTS });
+    const file = { images: [{ objectUrl: "https://b.s3.eu-west-1.amazonaws.com/a.png" }] };
+    const key = await exports.putImport(
+      "01JD0000000000000000000001",
+      JSON.stringify(file),
+      countEntries(file),
+    );
+    const bare = "imports/01JD0000000000000000000002.json";
+    await s3.client.send(new PutObjectCommand({ Bucket: EXPORTS, Key: bare, Body: "{}" }));
+
+    // Act
+    const described = await exports.describeImport(key);
+    const withoutCounts = await exports.describeImport(bare);
+    const missing = await exports.describeImport("imports/01JD0000000000000000000003.json");
+
+    // Assert
+    expect(described?.counts).toEqual({ ...countEntries({}), images: 1 });
+    expect(Date.parse(described?.writtenAt ?? "")).toBeGreaterThan(Date.now() - 60_000);
+    expect(withoutCounts?.counts).toBeNull();
+    expect(missing).toBeNull();
   });
 });

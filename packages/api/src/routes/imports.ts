@@ -1,7 +1,11 @@
 import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
 import { importKeyFor } from "@sluice/aws";
 import {
+  ADHOC_IMPORT_PREFIX,
   buildImports,
+  countEntries,
+  describeImports,
+  type ImportFileSummary,
   isJsonObject,
   NotFoundError,
   serializeImportFile,
@@ -14,6 +18,7 @@ import {
   AdhocImportBodySchema,
   AdhocImportResultSchema,
   ERROR_RESPONSES,
+  ImportFileSummarySchema,
   JsonObjectBodySchema,
   jsonResponse,
   PresignedBodySchema,
@@ -50,10 +55,10 @@ const listRoute = createRoute({
   responses: {
     200: json(
       z.object({
-        imports: z.array(z.object({ id: z.string(), key: z.string() })),
+        imports: z.array(ImportFileSummarySchema),
         cursor: z.string().nullable(),
       }),
-      "import files, the exporter's and ad-hoc, in key order",
+      "import files in key order (the exporter's by time, then ad-hoc ones by time): origin, time, entry counts by import key and delivery",
     ),
     ...ERROR_RESPONSES,
   },
@@ -74,6 +79,13 @@ const getRoute = createRoute({
     ...ERROR_RESPONSES,
   },
 });
+
+/** A listed file as the API shows it: its delivery's record keys are left out (a file holds up to 1,000). */
+function shown(summary: ImportFileSummary) {
+  if (summary.delivery === null) return { ...summary, delivery: null };
+  const { keys: _keys, file: _file, ...delivery } = summary.delivery;
+  return { ...summary, delivery };
+}
 
 /** Registers `POST /imports` (ad-hoc, export state unchanged), `GET /imports` and `GET /imports/{id}`. */
 export function registerImportRoutes(app: OpenAPIHono, deps: ApiDeps): void {
@@ -102,9 +114,9 @@ export function registerImportRoutes(app: OpenAPIHono, deps: ApiDeps): void {
     let budget = maxBytes - 1024;
     const files = [];
     for (const { file, keys } of built.files) {
-      const id = `adhoc/${deps.newId()}`;
+      const id = `${ADHOC_IMPORT_PREFIX}${deps.newId()}`;
       const body = serializeImportFile(file, "compact");
-      const key = await deps.pipeline.exports.putImport(id, body);
+      const key = await deps.pipeline.exports.putImport(id, body, countEntries(file));
       const bytes = Buffer.byteLength(body, "utf8");
       if (bytes <= budget) {
         budget -= bytes;
@@ -117,9 +129,12 @@ export function registerImportRoutes(app: OpenAPIHono, deps: ApiDeps): void {
   app.openapi(listRoute, async (c) => {
     const { limit, cursor } = c.req.valid("query");
     const page = await deps.exportsBucket.list(IMPORTS_PREFIX, cursor ?? null, limit);
-    const imports = page.keys
+    // Only what GET /imports/{id} answers for: keys named by an import id.
+    const files = page.keys
       .filter((key) => key.endsWith(".json"))
-      .map((key) => ({ id: key.slice(IMPORTS_PREFIX.length, -".json".length), key }));
+      .map((key) => ({ id: key.slice(IMPORTS_PREFIX.length, -".json".length), key }))
+      .filter(({ id }) => IMPORT_ID.test(id));
+    const imports = (await describeImports(deps.pipeline, files)).map(shown);
     return c.json({ imports, cursor: page.cursor }, 200);
   });
 

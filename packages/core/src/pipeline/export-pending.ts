@@ -2,6 +2,7 @@ import { buildImports } from "../build-imports";
 import { folderFor } from "../encord-folders";
 import { WriteConflictError } from "../errors";
 import { groupBy } from "../group-by";
+import { countEntries } from "../import-counts";
 import { stableStringify } from "../json";
 import type { StoredRecord } from "../ports";
 import { serializeImportFile } from "../split-imports";
@@ -98,7 +99,8 @@ async function exportGroup(
     }
     result.changedMeanwhile += keys.length - claimed.length;
     if (claimed.length === 0) continue;
-    await deps.exports.putImport(name, serializeImportFile(claimedFile(claimed, deps), "compact"));
+    const file = claimedFile(claimed, deps);
+    await deps.exports.putImport(name, serializeImportFile(file, "compact"), countEntries(file));
     result.files.push({ key, entries: claimed.length });
     await markAll(deps, claimed, key, window.now, result);
     if (folder !== null && deps.deliveries) {

@@ -110,10 +110,10 @@ describe("ingestEvent", () => {
     p.objects.put("a.png", mediaBytes("image.png"));
     await ingestEvent(p.deps, event("a.png"));
     const putImport = p.exports.putImport.bind(p.exports);
-    p.exports.putImport = async (name, body) => {
+    p.exports.putImport = async (...args) => {
       p.objects.put("a.png.metadata.json", '{"late":true}');
       await ingestEvent(p.deps, event("a.png.metadata.json"));
-      return putImport(name, body);
+      return putImport(...args);
     };
 
     const first = await exportNow(p);
