@@ -48,12 +48,12 @@ describe("startLocalStack with delivery to Encord", () => {
     );
     client.destroy();
     const record = () => stack?.deps.pipeline.records.get(stack.bucket, "enc/a.png");
-    for (let waited = 0; !(await record())?.encord?.itemId && waited < 15_000; waited += 100)
+    for (let waited = 0; !(await record())?.encord?.itemId && waited < 45_000; waited += 100)
       await delay(100);
 
     // Assert
     const itemId = (await record())?.encord?.itemId;
     expect(itemId).toMatch(/^[0-9a-f-]{36}$/);
     expect(fake.state.items.get(itemId ?? "")?.name).toBe("enc/a.png");
-  }, 30_000);
+  }, 60_000);
 });
