@@ -17,8 +17,11 @@ import {
   createSqsWorkQueue,
   type EncordConfigOptions,
   encordClientFor,
+  LAMBDA_SDK_TIMEOUTS,
   objectUrlOf,
   parseConfig,
+  type SdkTimeouts,
+  sdkRequestHandler,
 } from "@sluice/aws";
 import type {
   DeadLetters,
@@ -160,21 +163,29 @@ let cached: Deps | undefined;
 export function deps(options: EncordConfigOptions = {}): Deps {
   if (cached) return cached;
   const config = parseConfig(process.env, options);
-  const s3 = new S3Client({ region: config.region });
-  const sqs = new SQSClient({ region: config.region });
+  const { s3, sqs, dynamo, events } = createAwsClients(config);
   const work = config.workQueueUrl
     ? createSqsWorkQueue({ client: sqs, queueUrl: config.workQueueUrl })
     : missingWorkQueue();
-  const events = config.eventBusName ? new EventBridgeClient({ region: config.region }) : undefined;
-  cached = createDeps(config, {
-    s3,
-    dynamo: new DynamoDBClient({ region: config.region }),
-    work,
-    ...(events ? { events } : {}),
-  });
+  cached = createDeps(config, { s3, dynamo, work, ...(events ? { events } : {}) });
   const deadLetters = sqsDeadLetters(config, sqs);
   if (deadLetters) cached.deadLetters = deadLetters;
   return cached;
+}
+
+/** The SDK clients of a Lambda process, each with connection and request timeouts (sdk-timeouts.ts). */
+export function createAwsClients(
+  config: Pick<Config, "region" | "eventBusName">,
+  timeouts: SdkTimeouts = LAMBDA_SDK_TIMEOUTS,
+): { s3: S3Client; sqs: SQSClient; dynamo: DynamoDBClient; events: EventBridgeClient | undefined } {
+  // Without timeouts a server that announces a body and never sends it holds the function until Lambda kills it.
+  const options = () => ({ region: config.region, requestHandler: sdkRequestHandler(timeouts) });
+  return {
+    s3: new S3Client(options()),
+    sqs: new SQSClient(options()),
+    dynamo: new DynamoDBClient(options()),
+    events: config.eventBusName ? new EventBridgeClient(options()) : undefined,
+  };
 }
 
 /** The SQS dead letters when all four queue URLs are set (the API function's environment), else none. */

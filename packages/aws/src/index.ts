@@ -18,6 +18,7 @@ export * from "./running-jobs";
 export * from "./s3-errors";
 export * from "./s3-export-store";
 export * from "./s3-object-store";
+export * from "./sdk-timeouts";
 export * from "./sqs-dead-letters";
 export * from "./sqs-redrive";
 export * from "./sqs-work-queue";

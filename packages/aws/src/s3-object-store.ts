@@ -46,10 +46,13 @@ export function createS3ObjectStore({ client, bucket }: S3ObjectStoreOptions): O
       // One ranged GET of the first bytes stands for HEAD + the first read: it gives the size
       // (Content-Range), ETag and type, and the bytes every derivation reads first anyway.
       let first: GetObjectCommandOutput;
+      let body: Uint8Array;
       try {
         first = await client.send(
           new GetObjectCommand({ Bucket: bucket, Key: key, Range: `bytes=0-${OPEN_BYTES - 1}` }),
         );
+        // Inside the try: a body that stops arriving fails here (the socket timeout), not in send.
+        body = first.Body ? await first.Body.transformToByteArray() : new Uint8Array(0);
       } catch (error) {
         if (isNotFoundSdkError(error)) throw new NotFoundError(`s3://${bucket}/${key} does not exist`);
         // An empty object has no byte 0 to range over (416): fall back to HEAD.
@@ -59,7 +62,6 @@ export function createS3ObjectStore({ client, bucket }: S3ObjectStoreOptions): O
         if (head === null) throw new NotFoundError(`s3://${bucket}/${key} does not exist`);
         return openedObject(client, bucket, objectInfo(key, head), head.ETag, new Uint8Array(0));
       }
-      const body = first.Body ? await first.Body.transformToByteArray() : new Uint8Array(0);
       const total = Number(/\/(\d+)$/.exec(first.ContentRange ?? "")?.[1] ?? body.byteLength);
       const info = { ...objectInfo(key, first), size: total };
       const prefix =

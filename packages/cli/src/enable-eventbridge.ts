@@ -5,6 +5,8 @@ import {
   S3Client,
   S3ServiceException,
 } from "@aws-sdk/client-s3";
+import { sdkRequestHandler } from "@sluice/aws";
+import { cliTimeouts } from "./s3-source";
 
 /** A bucket whose notification configuration could not be read or written; shown as one line, exit code 1. */
 export class EnableEventBridgeError extends Error {
@@ -26,6 +28,7 @@ export function createBucketSettingsClient(
 ): S3Client {
   return new S3Client({
     region: env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? "us-east-1",
+    requestHandler: sdkRequestHandler(cliTimeouts()),
     // A bucket in another region answers 301; the SDK then retries there, which needs no s3:GetBucketLocation.
     followRegionRedirects: true,
     ...(options.endpoint === undefined ? {} : { endpoint: options.endpoint, forcePathStyle: true }),

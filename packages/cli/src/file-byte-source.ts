@@ -1,3 +1,4 @@
+import { constants } from "node:fs";
 import { open } from "node:fs/promises";
 import type { ByteSource } from "@sluice/core";
 
@@ -6,10 +7,16 @@ export interface FileByteSource extends ByteSource {
   close(): Promise<void>;
 }
 
-/** Opens a local file as a ByteSource. */
+/** Opens a local file as a ByteSource; anything but a regular file (a folder, a pipe, a device) is refused. */
 export async function createFileByteSource(path: string): Promise<FileByteSource> {
-  const handle = await open(path, "r");
-  const { size } = await handle.stat();
+  // Non-blocking, so that opening a named pipe returns at once instead of waiting for a writer.
+  const handle = await open(path, constants.O_RDONLY | constants.O_NONBLOCK);
+  const info = await handle.stat();
+  if (!info.isFile()) {
+    await handle.close();
+    throw new Error(info.isDirectory() ? "it is a folder" : "it is not a regular file");
+  }
+  const { size } = info;
   return {
     size,
     async read(offset, length) {

@@ -1,52 +1,51 @@
-import { writeFile } from "node:fs/promises";
+import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { DEFAULT_PROBE_SETTINGS, type ProbeSettings } from "@sluice/core";
+import { z } from "zod";
 import {
   createBucketSettingsClient,
   describeEnableEventBridge,
   EnableEventBridgeError,
   enableEventBridge,
 } from "./enable-eventbridge";
-import { UsageError } from "./errors";
+import { explainFailure, UsageError } from "./errors";
 import { inspectFile } from "./inspect";
 import { startLocalStack } from "./local-stack";
+import type { ProgressStream } from "./progress";
 import { scanFolder } from "./scan";
-
-const USAGE = `usage:
-  sluice scan DIR|s3://BUCKET/PREFIX [--url-base URL] [--sidecar-suffix S]... [--schema FILE] [--out FILE]
-              [--max-entries N] [--max-videos N] [--max-bytes N] [--endpoint URL]
-  sluice inspect FILE|s3://BUCKET/KEY [--root DIR] [--url-base URL] [--sidecar-suffix S]... [--schema FILE]
-              [--endpoint URL]
-  sluice start   (the local stack; settings from PORT, S3_PORT, DYNAMODB_PORT, BUCKET, EXPORTS_BUCKET,
-                  DATA_DIR, API_TOKEN, SIDECAR_SUFFIXES)
-  sluice enable-eventbridge --bucket NAME [--endpoint URL]
-              (turns on the bucket's EventBridge delivery once; keeps its other notification settings)`;
+import { COMMAND_USAGE, USAGE } from "./usage";
+import { checkOutFile, writeImportFiles } from "./write-out";
 
 /** Runs the `sluice` command with its arguments and returns the exit code. */
 export async function main(argv: string[], io: CliIo = processIo()): Promise<number> {
+  const [command, ...rest] = argv;
   try {
-    const [command, ...rest] = argv;
-    if (command === "scan") return await runScan(rest, io);
-    if (command === "inspect") return await runInspect(rest, io);
-    if (command === "start") return await runStart(rest, io);
-    if (command === "enable-eventbridge") return await runEnableEventBridge(rest, io);
+    if (command === "--version" || command === "-v" || command === "version") {
+      io.stdout(`sluice ${cliVersion()}\n`);
+      return 0;
+    }
     if (command === undefined || command === "help" || command === "--help" || command === "-h") {
       io.stdout(`${USAGE}\n`);
       return command === undefined ? 2 : 0;
     }
-    throw new UsageError(`unknown command "${command}"\n${USAGE}`);
-  } catch (error) {
-    if (error instanceof UsageError) {
-      io.stderr(`sluice: ${error.message}\n`);
-      return 2;
+    const usage = COMMAND_USAGE.get(command);
+    if (usage === undefined) throw new UsageError(`unknown command "${command}"; sluice --help lists them`);
+    if (rest.includes("--help") || rest.includes("-h")) {
+      io.stdout(`${usage}\n`);
+      return 0;
     }
+    if (command === "scan") return await runScan(rest, io);
+    if (command === "inspect") return await runInspect(rest, io);
+    if (command === "start") return await runStart(rest, io);
+    return await runEnableEventBridge(rest, io);
+  } catch (error) {
     if (error instanceof EnableEventBridgeError) {
       io.stderr(`sluice: ${error.message}\n`);
       return 1;
     }
-    const message = error instanceof Error ? error.message : String(error);
-    io.stderr(`sluice: unexpected error: ${message}\n`);
-    return 1;
+    const { line, exitCode } = explainFailure(error);
+    io.stderr(`sluice: ${line}\n`);
+    return exitCode;
   }
 }
 
@@ -56,6 +55,8 @@ export interface CliIo {
   stderr(text: string): void;
   env: Record<string, string | undefined>;
   isTTY: boolean;
+  /** Where the progress bar is drawn (stderr); without it, none is. */
+  progress?: ProgressStream;
 }
 
 function processIo(): CliIo {
@@ -64,22 +65,34 @@ function processIo(): CliIo {
     stderr: (text) => process.stderr.write(text),
     env: process.env,
     isTTY: process.stderr.isTTY === true,
+    progress: {
+      isTTY: process.stderr.isTTY === true,
+      get columns() {
+        return process.stderr.columns;
+      },
+      write: (text) => process.stderr.write(text),
+    },
   };
 }
 
 const COMMON_OPTIONS = {
   endpoint: { type: "string" },
+  timeout: { type: "string" },
   "url-base": { type: "string" },
   "sidecar-suffix": { type: "string", multiple: true },
   schema: { type: "string" },
 } as const;
 
-/** Runs an argument parser, turning its complaints into a UsageError. */
-function parseOrExplain<T>(run: () => T): T {
+/** Runs an argument parser, turning its complaints into one line that points at the command's help. */
+function parseOrExplain<T>(command: string, run: () => T): T {
   try {
     return run();
   } catch (error) {
-    throw new UsageError(error instanceof Error ? error.message : String(error));
+    const message = error instanceof Error ? error.message : String(error);
+    // Node's own text for an unknown option runs on with advice about "--" and leaves a quote open.
+    const unknown = /^Unknown option '([^']+)'/.exec(message);
+    const problem = unknown ? `unknown option ${unknown[1]}` : message.replace(/\.$/, "");
+    throw new UsageError(`${problem}; sluice ${command} --help lists the options`);
   }
 }
 
@@ -91,15 +104,20 @@ async function runScan(args: string[], io: CliIo): Promise<number> {
     "max-videos": { type: "string" },
     "max-bytes": { type: "string" },
   } as const;
-  const { values, positionals } = parseOrExplain(() =>
+  const { values, positionals } = parseOrExplain("scan", () =>
     parseArgs({ args, options, allowPositionals: true, strict: true }),
   );
   const [dir, ...extra] = positionals;
-  if (dir === undefined || extra.length > 0) throw new UsageError(`scan takes one folder\n${USAGE}`);
+  if (dir === undefined || extra.length > 0)
+    throw new UsageError("scan takes one folder or s3:// prefix; sluice scan --help says more");
+  const out = values.out;
+  // Checked before the scan, which may take long, rather than when its result is written.
+  if (out !== undefined) await checkOutFile(out);
   const result = await scanFolder(
     {
       dir,
       endpoint: values.endpoint,
+      timeoutSeconds: positiveSeconds(values.timeout),
       urlBase: values["url-base"],
       suffixes: values["sidecar-suffix"],
       schemaFile: values.schema,
@@ -113,7 +131,6 @@ async function runScan(args: string[], io: CliIo): Promise<number> {
     },
     io,
   );
-  const out = values.out;
   if (out === undefined) {
     if (result.texts.length > 1) {
       throw new UsageError(
@@ -122,23 +139,25 @@ async function runScan(args: string[], io: CliIo): Promise<number> {
     }
     io.stdout(result.texts[0] ?? "");
   } else {
-    const names = result.texts.length === 1 ? [out] : result.texts.map((_, i) => partName(out, i + 1));
-    await Promise.all(result.texts.map((text, i) => writeFile(names[i] ?? out, text)));
+    const names = await writeImportFiles(out, result.texts);
     io.stderr(`wrote ${names.join(", ")}\n`);
   }
   return 0;
 }
 
+/** Exit 1 when the record is invalid: scripts can tell a broken object from a good one. */
 async function runInspect(args: string[], io: CliIo): Promise<number> {
   const options = { ...COMMON_OPTIONS, root: { type: "string" } } as const;
-  const { values, positionals } = parseOrExplain(() =>
+  const { values, positionals } = parseOrExplain("inspect", () =>
     parseArgs({ args, options, allowPositionals: true, strict: true }),
   );
   const [file, ...extra] = positionals;
-  if (file === undefined || extra.length > 0) throw new UsageError(`inspect takes one file\n${USAGE}`);
+  if (file === undefined || extra.length > 0)
+    throw new UsageError("inspect takes one file or s3:// object; sluice inspect --help says more");
   const record = await inspectFile({
     file,
     endpoint: values.endpoint,
+    timeoutSeconds: positiveSeconds(values.timeout),
     env: io.env,
     root: values.root,
     urlBase: values["url-base"],
@@ -146,14 +165,16 @@ async function runInspect(args: string[], io: CliIo): Promise<number> {
     schemaFile: values.schema,
     emitTextPdfMetadata: io.env.EMIT_TEXT_PDF_METADATA === "1",
     probeSettings: probeSettingsFrom(io.env),
+    report: (line) => io.stderr(`${line}\n`),
   });
   io.stdout(`${JSON.stringify(record, null, 2)}\n`);
-  return 0;
+  return record.status === "invalid" ? 1 : 0;
 }
 
 /** Runs the local stack until SIGINT or SIGTERM, then stops it cleanly and answers 0. */
 async function runStart(args: string[], io: CliIo): Promise<number> {
-  if (args.length > 0) throw new UsageError(`start takes no arguments\n${USAGE}`);
+  if (args.length > 0)
+    throw new UsageError("start takes no arguments; its settings come from the environment");
   const stack = await startLocalStack(io.env, {
     onError: (error) => io.stderr(`sluice: ${messageOf(error)}\n`),
   });
@@ -169,10 +190,12 @@ async function runStart(args: string[], io: CliIo): Promise<number> {
 
 async function runEnableEventBridge(args: string[], io: CliIo): Promise<number> {
   const options = { bucket: { type: "string" }, endpoint: { type: "string" } } as const;
-  const { values } = parseOrExplain(() => parseArgs({ args, options, strict: true }));
+  const { values } = parseOrExplain("enable-eventbridge", () => parseArgs({ args, options, strict: true }));
   const bucket = values.bucket?.replace(/^s3:\/\//, "").replace(/\/$/, "");
   if (!bucket || bucket.includes("/"))
-    throw new UsageError(`enable-eventbridge takes --bucket NAME\n${USAGE}`);
+    throw new UsageError(
+      "enable-eventbridge takes --bucket NAME; sluice enable-eventbridge --help says more",
+    );
   const client = createBucketSettingsClient({ endpoint: values.endpoint }, io.env);
   try {
     io.stdout(`${describeEnableEventBridge(await enableEventBridge(client, bucket))}\n`);
@@ -192,18 +215,25 @@ function probeSettingsFrom(env: CliIo["env"]): ProbeSettings {
   return { ...DEFAULT_PROBE_SETTINGS, ...(depth === undefined ? {} : { lossyBitDepth: depth }) };
 }
 
+/** `--timeout SECONDS`: a positive number, fractions allowed. */
+function positiveSeconds(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isFinite(n) || n <= 0)
+    throw new UsageError(`--timeout must be a positive number of seconds, got "${value}"`);
+  return n;
+}
+
+/** The version in the CLI's package.json. */
+function cliVersion(): string {
+  const text = readFileSync(new URL("../package.json", import.meta.url), "utf8");
+  return z.object({ version: z.string() }).parse(JSON.parse(text)).version;
+}
+
 function positiveInt(value: string | undefined, flag: string): number | undefined {
   if (value === undefined) return undefined;
   const n = Number(value);
   if (!Number.isInteger(n) || n <= 0)
     throw new UsageError(`${flag} must be a positive integer, got "${value}"`);
   return n;
-}
-
-/** `imports.json` → `imports.part2.json`. */
-function partName(out: string, part: number): string {
-  const dot = out.lastIndexOf(".");
-  return dot > out.lastIndexOf("/")
-    ? `${out.slice(0, dot)}.part${part}${out.slice(dot)}`
-    : `${out}.part${part}`;
 }

@@ -91,6 +91,20 @@ describe("createS3ObjectStore", () => {
     await expect(opened.read(20_000, 4)).rejects.toBeInstanceOf(TransientError);
   });
 
+  it("throws TransientError when the first bytes stop arriving (a socket timeout mid-body)", async () => {
+    const stalled = new Readable({ read() {} });
+    s3.on(GetObjectCommand).resolves({ Body: sdkStreamMixin(stalled), ContentRange: "bytes 0-9/10" });
+    setTimeout(
+      () => stalled.destroy(Object.assign(new Error("socket timed out"), { name: "TimeoutError" })),
+      5,
+    );
+
+    const failure = await store.open("a.bin").catch((error: unknown) => error);
+
+    expect(failure).toBeInstanceOf(TransientError);
+    expect(String(failure)).toMatch(/GetObject s3:\/\/data\/a\.bin: TimeoutError/);
+  });
+
   it("takes the asked bytes out of a longer body placed by its Content-Range when the server over-answers", async () => {
     // s3rver answers `bytes=0-0` with the whole object.
     s3.on(GetObjectCommand).resolves({ Body: bodyOf([5, 6, 7, 8]), ContentRange: "bytes 0-3/4" });

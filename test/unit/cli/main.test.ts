@@ -133,7 +133,10 @@ describe("sluice scan", () => {
       ["scan", SAMPLE, "--url-base", URL_BASE, "--max-bytes", "0"],
       /^sluice: --max-bytes must be a positive integer/,
     ],
-    [["scan", SAMPLE, "--url-base", URL_BASE, "--bogus"], /^sluice: Unknown option '--bogus'/],
+    [
+      ["scan", SAMPLE, "--url-base", URL_BASE, "--bogus"],
+      /^sluice: unknown option --bogus; sluice scan --help lists the options\n$/,
+    ],
     [["scan", SAMPLE, "--url-base", URL_BASE, "--schema", "/no/schema.json"], /^sluice: cannot read schema/],
     [["scan", SAMPLE, "--url-base", URL_BASE, "--sidecar-suffix", "json"], /^sluice: .*must start with "\."/],
     [["frobnicate"], /^sluice: unknown command "frobnicate"/],

@@ -1,4 +1,5 @@
 import type { ByteSource } from "../byte-source";
+import { sniffText } from "../infer-type-sniff";
 import { isPrintableType, Mp4FormatError, parseBoxHeader } from "./mp4-boxes";
 
 /** The largest `moov` the probe reads (one ranged read); a bigger one is refused, not fetched. */
@@ -27,12 +28,18 @@ export interface LocatedMoov {
  * file; the payload is not read, so an `mdat` of any size costs nothing.
  */
 export async function readTopLevelHeader(source: ByteSource, at: number): Promise<TopLevelBox> {
-  const header = parseBoxHeader(await source.read(at, 16));
+  const bytes = await source.read(at, 16);
+  // Text named .mp4 (typed by its extension) reads as a box of absurd size: say what it is instead.
+  const fault = (code: Mp4FormatError["code"], message: string) =>
+    at === 0 && sniffText(bytes).kind === "text"
+      ? new Mp4FormatError("media-corrupt", "not an MP4 (looks like text)")
+      : new Mp4FormatError(code, message);
+  const header = parseBoxHeader(bytes);
   if (header === undefined) {
-    throw new Mp4FormatError("media-truncated", `the file ends inside the box header at byte ${at}`);
+    throw fault("media-truncated", `the file ends inside the box header at byte ${at}`);
   }
   if (!isPrintableType(header.type)) {
-    throw new Mp4FormatError(
+    throw fault(
       "media-corrupt",
       at === 0
         ? "not an MP4 or QuickTime file: it does not start with a box header"
@@ -42,10 +49,7 @@ export async function readTopLevelHeader(source: ByteSource, at: number): Promis
   const size = header.toEnd ? source.size - at : header.size;
   const name = JSON.stringify(header.type);
   if (size < header.headerSize) {
-    throw new Mp4FormatError(
-      "media-corrupt",
-      `box ${name} at byte ${at} declares ${size} bytes, less than its header`,
-    );
+    throw fault("media-corrupt", `box ${name} at byte ${at} declares ${size} bytes, less than its header`);
   }
   if (at + size > source.size) {
     // A plausible size says the file was cut (a failed upload); an absurd one, that the field is garbage.
@@ -56,7 +60,7 @@ export async function readTopLevelHeader(source: ByteSource, at: number): Promis
         `the file ends inside its ${header.type} box (${present} of ${size} bytes present)`,
       );
     }
-    throw new Mp4FormatError(
+    throw fault(
       "media-corrupt",
       `box ${name} at byte ${at} declares ${size} bytes, past the end of the ${source.size}-byte file`,
     );
