@@ -7,8 +7,10 @@ import {
   type DeliveryStore,
   type ExportStore,
   type ImportFileInfo,
+  isGroupType,
   isOpen,
   type MetadataSchema,
+  matchesFilter,
   NotFoundError,
   type ObjectStore,
   type PipelineDeps,
@@ -107,6 +109,18 @@ export function createMemoryRecordStore() {
           .sort();
         const page = live.slice(0, limit);
         return { keys: page, cursor: live.length > limit ? (page.at(-1) ?? null) : null };
+      },
+      async listIndexed(bucket, source, filter, after, limit) {
+        // The byStatus index's entries: groups and series always, other records while not ready.
+        const sortKey = (r: StoredRecord) => `${r.status}#${r.updatedAt}#${r.bucket}#${r.key}`;
+        const listed = [...items.values()]
+          .filter((r) => r.bucket === bucket && matchesFilter(r, filter))
+          .filter((r) => (source === "groups" ? isGroupType(r.dataType) : r.status !== "ready"))
+          .filter((r) => after === null || sortKey(r) > after)
+          .sort((a, b) => (sortKey(a) < sortKey(b) ? -1 : 1));
+        const page = listed.slice(0, limit);
+        const last = page.at(-1);
+        return { records: page.map(clone), cursor: listed.length > limit && last ? sortKey(last) : null };
       },
       async claimExport(bucket, key, revision, file) {
         const item = items.get(`${bucket}#${key}`);

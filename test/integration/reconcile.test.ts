@@ -65,13 +65,16 @@ describe("POST /reconcile", () => {
     expect(started.status).toBe(202);
     expect(job).toMatchObject({ kind: "reconcile", status: "done", failed: 0, errors: [] });
     expect(job.reconcile).toEqual({ missing: 6, stale: 2, orphaned: 1, matched: 1 });
+    // Everything counted is in the total: five objects and a manifest missing, two stale, one orphan, one match.
+    expect(job).toMatchObject({ total: 10, done: 10 });
     expect((await h.record("rc/new/c.jpg"))?.status).toBe("ready");
     expect((await h.record("rc/changed.png"))?.mediaMetadata?.mimeType).toBe("image/jpeg");
     expect((await h.record("rc/annotated.png"))?.clientMetadata).toEqual({ camera: "left" });
     expect((await h.record("rc/gone.png"))?.status).toBe("deleted");
     expect((await h.record("rc/grp/"))?.export.state).toBe("exported");
     expect((await h.record("rc/grp/f1.png"))?.export.state).toBe("held");
-    expect(again.job.reconcile).toEqual({ missing: 0, stale: 0, orphaned: 0, matched: 8 });
+    expect(again.job.reconcile).toEqual({ missing: 0, stale: 0, orphaned: 0, matched: 9 });
+    expect(again.job).toMatchObject({ total: 9, done: 9 });
     const titles = (await h.exportedEntries()).map((e) => String(e.title)).filter((t) => t.startsWith("rc"));
     expect(titles.sort()).toEqual(
       [

@@ -1,5 +1,5 @@
 import { z } from "@hono/zod-openapi";
-import { DATA_TYPES, DELIVERY_STATES, RECORD_STATUSES } from "@sluice/core";
+import { DATA_TYPES, DELIVERY_STATES, GROUP_TYPES, RECORD_STATUSES } from "@sluice/core";
 
 /** Zod schema for the error body every failing route answers with. */
 export const ErrorBodySchema = z
@@ -42,10 +42,22 @@ export const KeyParamsSchema = z.object({
 /** Zod schema for the query of `GET /records`. */
 export const RecordsQuerySchema = z.object({
   prefix: z.string().default(""),
-  status: z.enum(RECORD_STATUSES).optional(),
-  type: z.enum([...DATA_TYPES, "image_group", "image_sequence", "dicom_series"]).optional(),
+  status: z.enum(RECORD_STATUSES).optional().openapi({
+    description:
+      "a status other than `ready` lists the records in it, groups, series and tombstones included (by last change); `ready` narrows a listing of the bucket's objects",
+  }),
+  type: z
+    .enum([...DATA_TYPES, ...GROUP_TYPES])
+    .optional()
+    .openapi({
+      description:
+        "`image_group`, `image_sequence` and `dicom_series` list group and series records, in any status unless `status` says (a series sits in its folder); other types narrow a listing of the bucket's objects",
+    }),
   limit: z.coerce.number().int().min(1).max(1000).default(100),
-  cursor: z.string().min(1).optional(),
+  cursor: z.string().min(1).optional().openapi({
+    description:
+      "the `cursor` of the page before, from the same prefix, status and type; anything else is 400 `invalid-cursor`",
+  }),
 });
 
 /** Zod schema for the body of `POST /imports`; `status` is the export state of the records to include. */

@@ -1,6 +1,7 @@
 import { type DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import {
   JOB_STATUSES,
+  JOB_STEP_TYPES,
   type Job,
   type JobStatus,
   type JobStore,
@@ -17,12 +18,21 @@ import { createRunningJobs } from "./running-jobs";
 // A bucket name never starts with `#`, so no record can collide with a job.
 const jobPk = (id: string) => `#job#${id}`;
 
-/** Bytes of plan keys an item keeps, with the entry cap, so that the item stays far under 400 KB. */
+/** Bytes of plan keys and changed fields an item keeps, with the entry cap, so that it stays far under 400 KB. */
 const MAX_PLAN_KEY_BYTES = 200_000;
 const MAX_ERROR_MESSAGE_CHARS = 500;
 
 const JobErrorSchema = z.object({ key: z.string(), code: z.string(), message: z.string() });
-const PlanEntrySchema = z.object({ key: z.string(), action: z.enum(PLAN_ACTIONS) });
+const PlanEntrySchema = z.object({
+  key: z.string(),
+  action: z.enum(PLAN_ACTIONS),
+  changes: z.array(z.string()).optional(),
+  moreChanges: z.number().int().optional(),
+});
+const ContinuationSchema = z.object({
+  type: z.enum(JOB_STEP_TYPES),
+  cursor: z.string().nullable(),
+});
 
 const JobItemSchema = z.object({
   pk: z.string(),
@@ -43,6 +53,8 @@ const JobItemSchema = z.object({
   planUpdate: z.number().int(),
   planUnchanged: z.number().int(),
   planInvalid: z.number().int(),
+  // Items of jobs created before `missing` existed have none: 0.
+  planMissing: z.number().int().default(0),
   planEntries: z.array(PlanEntrySchema),
   planTruncated: z.boolean(),
   // Items of jobs created before reconciles existed have none: 0.
@@ -50,6 +62,8 @@ const JobItemSchema = z.object({
   reconcileStale: z.number().int().default(0),
   reconcileOrphaned: z.number().int().default(0),
   reconcileMatched: z.number().int().default(0),
+  // Absent until a step records where the job goes on (items of older jobs: never).
+  continuation: ContinuationSchema.nullable().optional(),
 });
 type JobItem = z.infer<typeof JobItemSchema>;
 
@@ -76,6 +90,7 @@ export function createJobStore(doc: DynamoDBDocumentClient, tableName: string): 
         planUpdate: 0,
         planUnchanged: 0,
         planInvalid: 0,
+        planMissing: 0,
         planEntries: [],
         planTruncated: false,
         reconcileMissing: 0,
@@ -112,9 +127,11 @@ export function createJobStore(doc: DynamoDBDocumentClient, tableName: string): 
         Key: { pk: item.pk },
         UpdateExpression:
           "SET #steps = :next, updatedAt = :at, #errors = list_append(#errors, :errors), " +
-          "planEntries = list_append(planEntries, :entries), planTruncated = :truncated " +
+          "planEntries = list_append(planEntries, :entries), planTruncated = :truncated, " +
+          "#continuation = :continuation " +
           "ADD #total :total, #done :done, #failed :failed, " +
           "planCreate :create, planUpdate :update, planUnchanged :unchanged, planInvalid :invalid, " +
+          "planMissing :missingKeys, " +
           "reconcileMissing :missing, reconcileStale :stale, reconcileOrphaned :orphaned, reconcileMatched :matched",
         ConditionExpression: "#steps = :step",
         ExpressionAttributeNames: {
@@ -123,6 +140,7 @@ export function createJobStore(doc: DynamoDBDocumentClient, tableName: string): 
           "#total": "total",
           "#done": "done",
           "#failed": "failed",
+          "#continuation": "continuation",
         },
         ExpressionAttributeValues: {
           ":step": progress.step,
@@ -138,6 +156,8 @@ export function createJobStore(doc: DynamoDBDocumentClient, tableName: string): 
           ":update": count("update"),
           ":unchanged": count("unchanged"),
           ":invalid": count("invalid"),
+          ":missingKeys": count("missing"),
+          ":continuation": progress.next ?? null,
           ":missing": progress.reconcile?.missing ?? 0,
           ":stale": progress.reconcile?.stale ?? 0,
           ":orphaned": progress.reconcile?.orphaned ?? 0,
@@ -191,15 +211,24 @@ function earlierThan(status: JobStatus): JobStatus[] {
 
 /** The entries of `added` that still fit in the item, in order. */
 function fitting(kept: readonly PlanEntry[], added: readonly PlanEntry[]): PlanEntry[] {
-  let bytes = kept.reduce((sum, entry) => sum + Buffer.byteLength(entry.key, "utf8"), 0);
+  let bytes = kept.reduce((sum, entry) => sum + entryBytes(entry), 0);
   const room = Math.max(0, MAX_PLAN_ENTRIES - kept.length);
   const fits: PlanEntry[] = [];
   for (const entry of added.slice(0, room)) {
-    bytes += Buffer.byteLength(entry.key, "utf8");
+    bytes += entryBytes(entry);
     if (bytes > MAX_PLAN_KEY_BYTES) break;
     fits.push(entry);
   }
   return fits;
+}
+
+/** The bytes of a plan entry's key and changed fields. */
+function entryBytes(entry: PlanEntry): number {
+  const changes = entry.changes ?? [];
+  return changes.reduce(
+    (sum, field) => sum + Buffer.byteLength(field, "utf8"),
+    Buffer.byteLength(entry.key, "utf8"),
+  );
 }
 
 function toJob(id: string, item: JobItem): Job {
@@ -209,15 +238,23 @@ function toJob(id: string, item: JobItem): Job {
     planUpdate,
     planUnchanged,
     planInvalid,
+    planMissing,
     planEntries,
     planTruncated,
+    continuation,
     reconcileMissing,
     reconcileStale,
     reconcileOrphaned,
     reconcileMatched,
     ...rest
   } = item;
-  const counts = { create: planCreate, update: planUpdate, unchanged: planUnchanged, invalid: planInvalid };
+  const counts = {
+    create: planCreate,
+    update: planUpdate,
+    unchanged: planUnchanged,
+    invalid: planInvalid,
+    missing: planMissing,
+  };
   const reconcile = {
     missing: reconcileMissing,
     stale: reconcileStale,
@@ -227,6 +264,7 @@ function toJob(id: string, item: JobItem): Job {
   return {
     ...rest,
     id,
+    ...(continuation === undefined ? {} : { next: continuation }),
     plan: item.dryRun ? { counts, entries: planEntries, truncated: planTruncated } : null,
     reconcile: item.kind === "reconcile" ? reconcile : null,
   };

@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
 import {
+  isGroupType,
   ProvenanceSchema,
   SluiceRecordSchema,
   StoredJsonObjectSchema,
@@ -70,6 +71,19 @@ export function shardOf(pk: string, shards: number): number {
   return createHash("sha256").update(pk).digest().readUInt32BE(0) % shards;
 }
 
+/**
+ * The byStatus partitions a record's entry is in (design.md "Records"; `GET /records` reads them): every
+ * group and series record under `group#<shard>`, whatever its status, since the bucket lists no object of
+ * theirs; any other record under `status#<shard>` while it is not `ready`; null: no entry. Both sort by
+ * `<status>#<updatedAt>#<pk>`.
+ */
+export function statusPartitionOf(
+  record: Pick<StoredRecord, "dataType" | "status">,
+): "group" | "status" | null {
+  if (isGroupType(record.dataType)) return "group";
+  return record.status === "ready" ? null : "status";
+}
+
 /** Splits a record into its item (with the sparse index attributes it needs now) and its payload text. */
 export function toItem(record: StoredRecord, shards: number): { item: ItemToWrite; payload: string } {
   const { clientMetadata, provenance, importEntry, apiLayer, ...rest } = record;
@@ -78,8 +92,9 @@ export function toItem(record: StoredRecord, shards: number): { item: ItemToWrit
   const pk = recordPk(record.bucket, record.key);
   const shard = shardOf(pk, shards);
   const item: ItemToWrite = { ...(isObject(fields) ? fields : {}), pk };
-  if (record.status !== "ready") {
-    item.statusPk = `status#${shard}`;
+  const statusPartition = statusPartitionOf(record);
+  if (statusPartition !== null) {
+    item.statusPk = `${statusPartition}#${shard}`;
     item.statusSk = `${record.status}#${record.updatedAt}#${pk}`;
   }
   if (record.export.state === "pending") {

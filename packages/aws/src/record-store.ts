@@ -5,6 +5,7 @@ import { callDynamo, isConditionFailed, toDynamoError } from "./dynamo-errors";
 import { createFlags } from "./flags";
 import { createLeases } from "./leases";
 import { createOverflowStore } from "./overflow";
+import { createIndexListing } from "./record-index-listing";
 import {
   fromItem,
   itemSize,
@@ -93,6 +94,16 @@ export function createRecordStore(options: RecordStoreOptions): DynamoRecordStor
     }
   }
 
+  /** Records by main key, consistently, in the order asked, each once, missing ones left out. */
+  async function readMany(pks: readonly string[]): Promise<StoredRecord[]> {
+    const found = await batchGetItems(doc, tableName, pks);
+    const items = [...new Set(pks)].flatMap((pk) => {
+      const raw = found.get(pk);
+      return raw === undefined ? [] : [raw];
+    });
+    return Promise.all(items.map(hydrate));
+  }
+
   return {
     async get(bucket, key) {
       const raw = await readItem(recordPk(bucket, key));
@@ -100,14 +111,7 @@ export function createRecordStore(options: RecordStoreOptions): DynamoRecordStor
     },
 
     async getMany(bucket, keys) {
-      const pks = keys.map((key) => recordPk(bucket, key));
-      const found = await batchGetItems(doc, tableName, pks);
-      // In the order asked, each key once, missing keys left out.
-      const items = [...new Set(pks)].flatMap((pk) => {
-        const raw = found.get(pk);
-        return raw === undefined ? [] : [raw];
-      });
-      return Promise.all(items.map(hydrate));
+      return readMany(keys.map((key) => recordPk(bucket, key)));
     },
 
     async put(record, expectedRevision) {
@@ -149,12 +153,7 @@ export function createRecordStore(options: RecordStoreOptions): DynamoRecordStor
       // The index's copies only name candidates: an index read is eventually consistent in AWS, and dynalite
       // writes index entries before their item, so a kill -9 between the two leaves an entry of a write that
       // never happened, forever. Each candidate is read again from the table, consistently.
-      const found = await batchGetItems(doc, tableName, pks);
-      const items = [...new Set(pks)].flatMap((pk) => {
-        const raw = found.get(pk);
-        return raw === undefined ? [] : [raw];
-      });
-      const records = await Promise.all(items.map(hydrate));
+      const records = await readMany(pks);
       return records.filter((r) => r.export.state === "pending" && r.updatedAt <= changedBefore);
     },
 
@@ -198,6 +197,7 @@ export function createRecordStore(options: RecordStoreOptions): DynamoRecordStor
     ...createLeases(doc, tableName),
     ...createFlags(doc, tableName),
     ...createRecordScan(doc, tableName),
+    ...createIndexListing(doc, tableName, shards, readMany),
     ...createSchemaItem(doc, tableName),
   };
 }

@@ -48,6 +48,8 @@ export * from "./ports";
 export * from "./probes/probe-media";
 export * from "./probes/probe-types";
 export * from "./record";
+export * from "./record-changes";
+export * from "./record-listing";
 export * from "./scan-listing";
 export * from "./schema-diff";
 export * from "./sequencer";

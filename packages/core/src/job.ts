@@ -2,8 +2,8 @@
 export const JOB_STATUSES = ["queued", "counting", "running", "done", "failed"] as const;
 export type JobStatus = (typeof JOB_STATUSES)[number];
 
-/** What a dry run would do to one key. */
-export const PLAN_ACTIONS = ["create", "update", "unchanged", "invalid"] as const;
+/** What a dry run would do to one key; `missing`: no object answers under it, so there is nothing to import. */
+export const PLAN_ACTIONS = ["create", "update", "unchanged", "invalid", "missing"] as const;
 export type PlanAction = (typeof PLAN_ACTIONS)[number];
 
 /** The errors a job keeps; later ones are counted in `failed` but not listed. */
@@ -22,10 +22,17 @@ export interface JobError {
   message: string;
 }
 
+/** The changed fields a plan entry names; the rest are counted in `moreChanges` (a job item stops at 400 KB). */
+export const MAX_PLAN_CHANGES = 20;
+
 /** One key of a dry run's plan. */
 export interface PlanEntry {
   key: string;
   action: PlanAction;
+  /** The fields the reimport would change of the stored record (`clientMetadata.site`, `status`), when it would. */
+  changes?: string[];
+  /** Changed fields beyond the MAX_PLAN_CHANGES named in `changes`. */
+  moreChanges?: number;
 }
 
 /** A dry run's plan: exact counts per action and the first MAX_PLAN_ENTRIES keys. */
@@ -36,15 +43,18 @@ export interface JobPlan {
   truncated: boolean;
 }
 
-/** What a reconcile found (design.md "HTTP API", `POST /reconcile`): each count is of keys repaired or checked. */
+/**
+ * What a reconcile found (design.md "HTTP API", `POST /reconcile`): each count is of keys repaired or checked,
+ * and the job's `total` is their sum, so that `done` never passes it.
+ */
 export interface ReconcileCounts {
-  /** Objects listed without a live record: recorded now. */
+  /** Objects (and group manifests) listed without a live record: recorded (assembled) now. */
   missing: number;
   /** Objects whose record has another ETag, or an older view of its sidecar: re-derived. */
   stale: number;
   /** Live records of objects that are gone: tombstoned. */
   orphaned: number;
-  /** Objects whose record matched. */
+  /** Objects (and group manifests) whose record matched. */
   matched: number;
 }
 
@@ -76,7 +86,27 @@ export interface Job extends NewJob {
   reconcile: ReconcileCounts | null;
   /** How many steps (work messages) have been counted; a redelivered step is not counted twice. */
   steps: number;
+  /**
+   * The step that follows the last one counted, as the delivery that counted it queued it (null: the job
+   * ended with it); absent before any step was counted. A redelivery of that step queues this one rather
+   * than its own: its listing may have changed since, and a second, different next step would count pages twice.
+   */
+  next?: JobContinuation | null;
   updatedAt: string;
+}
+
+/** The work messages that are steps of a job. */
+export const JOB_STEP_TYPES = [
+  "reimport-count",
+  "reimport-page",
+  "reconcile-list",
+  "reconcile-records",
+] as const;
+
+/** Where a job goes on after a step: the next step's message type and cursor. */
+export interface JobContinuation {
+  type: (typeof JOB_STEP_TYPES)[number];
+  cursor: string | null;
 }
 
 /** What one step of a job adds: counters are added, errors and plan entries appended (bounded). */
@@ -89,5 +119,7 @@ export interface JobProgress {
   errors?: readonly JobError[];
   plan?: readonly PlanEntry[];
   reconcile?: Partial<ReconcileCounts>;
+  /** The step queued after this one (null: the job ends with it), recorded with the count (see Job.next). */
+  next?: JobContinuation | null;
   at: string;
 }

@@ -5,6 +5,7 @@ import type { RunningJob } from "./job-admission";
 import type { MetadataSchema } from "./metadata-schema";
 import type { OutboundEvent } from "./outbound-events";
 import type { SluiceRecord } from "./record";
+import type { RecordFilter } from "./record-listing";
 import type { OpenedObject } from "./scan-listing";
 import type { WorkMessage } from "./work-message";
 
@@ -86,6 +87,21 @@ export interface RecordStore {
     cursor: string | null,
     limit: number,
   ): Promise<{ keys: string[]; cursor: string | null }>;
+  /**
+   * One page of the records the sparse byStatus index names (design.md "Records"): for `status`, those in
+   * `filter.status` (not `ready`), objects and groups alike; for `groups`, the group and series records of
+   * `filter.type`, in any status or in `filter.status`. Records come as the table holds them now (a
+   * consistent read: an index entry only names a candidate), in index order (status, last change, key),
+   * at most `limit`, filtered by `filter`. `after` is a `cursor` of an earlier page of the same listing;
+   * one that is not throws InvalidCursorError. A page may hold fewer than `limit` while `cursor` goes on.
+   */
+  listIndexed(
+    bucket: string,
+    source: "status" | "groups",
+    filter: RecordFilter,
+    after: string | null,
+    limit: number,
+  ): Promise<{ records: StoredRecord[]; cursor: string | null }>;
   /** Takes or renews the named lease until `until` if it is free or expired at `now`; answers whether it holds it. */
   acquireLease(name: string, owner: string, now: string, until: string): Promise<boolean>;
   /** Frees the named lease if `owner` still holds it (a lease taken over after it expired is left to its holder). */

@@ -2,8 +2,14 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createApiDeps } from "../../../functions/api";
 import { createWorkHandler } from "../../../functions/work";
 import { createApp, reimportSequencer } from "../../../packages/api/src/index";
-import { JOB_LEASE_SECONDS } from "../../../packages/core/src/index";
+import {
+  JOB_LEASE_SECONDS,
+  runReimportPage,
+  startReimport,
+  type WorkMessage,
+} from "../../../packages/core/src/index";
 import { callApi } from "../../helpers/api-request";
+import { mediaBytes } from "../../helpers/media";
 import { DATA_BUCKET, type PipelineHarness, startPipeline } from "../../helpers/pipeline-harness";
 
 const TOKEN = "test-token-0123456789";
@@ -32,7 +38,7 @@ async function reimport(body: Record<string, unknown>) {
 }
 
 /** Puts objects while the bridge holds their events back: records are left as they were (missed events). */
-async function putUnseen(objects: Record<string, string>) {
+async function putUnseen(objects: Record<string, string | Uint8Array>) {
   h.bridgePaused = true;
   try {
     const entries = Object.entries(objects);
@@ -212,7 +218,7 @@ describe("POST /reimports: a prefix", () => {
 
     expect(started.status).toBe(202);
     expect(job).toMatchObject({ status: "done", total: 4, done: 4, failed: 0, dryRun: true });
-    expect(job.plan.counts).toEqual({ create: 1, update: 1, unchanged: 1, invalid: 1 });
+    expect(job.plan.counts).toEqual({ create: 1, update: 1, unchanged: 1, invalid: 1, missing: 0 });
     expect(job.plan.truncated).toBe(false);
     expect(
       Object.fromEntries(job.plan.entries.map((e: { key: string; action: string }) => [e.key, e.action])),
@@ -224,6 +230,121 @@ describe("POST /reimports: a prefix", () => {
     });
     expect(after.map((r) => [r.key, r.revision])).toEqual(before.map((r) => [r.key, r.revision]));
     expect(after.map((r) => r.key)).toEqual(["dry/same.txt", "dry/changed.txt"]);
+  }, 30_000);
+});
+
+describe("POST /reimports: a dry run's plan", () => {
+  it("plans a key no object answers under as missing, and names the fields an update would change", async () => {
+    await h.put("plan/a.png", mediaBytes("image.png"));
+    await h.put("plan/a.png.metadata.json", '{"site":"north","camera":"c1"}');
+    await h.put("plan/b.txt", "b\n");
+    await h.put("plan/gone.txt", "gone\n");
+    await h.settle();
+    await putUnseen({
+      "plan/a.png": mediaBytes("image.jpg"),
+      "plan/a.png.metadata.json": '{"site":"south","camera":"c1"}',
+      "plan/b.txt.metadata.json": "not json",
+    });
+    h.bridgePaused = true;
+    await h.remove("plan/gone.txt");
+    await h.flushBridge();
+    h.bridgePaused = false;
+    h.held.splice(0);
+    const keys = ["plan/a.png", "plan/b.txt", "plan/gone.txt", "plan/never.png"];
+
+    const { job } = await reimport({ keys, dryRun: true });
+    const byKey = Object.fromEntries(
+      job.plan.entries.map((e: { key: string; action: string; changes?: string[] }) => [e.key, e]),
+    );
+
+    expect(job).toMatchObject({ status: "done", total: 4, done: 4, failed: 0 });
+    expect(job.plan.counts).toEqual({ create: 0, update: 1, unchanged: 0, invalid: 1, missing: 2 });
+    expect(byKey["plan/never.png"]).toEqual({ key: "plan/never.png", action: "missing" });
+    expect(byKey["plan/gone.txt"]).toMatchObject({
+      action: "missing",
+      changes: expect.arrayContaining(["status"]),
+    });
+    expect(byKey["plan/a.png"].action).toBe("update");
+    expect(byKey["plan/a.png"].changes).toEqual(
+      expect.arrayContaining(["clientMetadata.site", "mediaMetadata.mimeType", "etag", "importEntry"]),
+    );
+    expect(byKey["plan/a.png"].changes).not.toContain("clientMetadata.camera");
+    expect(byKey["plan/a.png"].changes).not.toContain("updatedAt");
+    expect(byKey["plan/b.txt"]).toMatchObject({
+      action: "invalid",
+      changes: expect.arrayContaining(["status"]),
+    });
+    expect((await h.record("plan/gone.txt"))?.status).toBe("ready");
+  }, 30_000);
+});
+
+describe("reimport and reconcile steps: done never passes total", () => {
+  const ids = (id: string) => ({
+    id,
+    sequencer: reimportSequencer(Date.now()),
+    leaseUntil: "2100-01-01T00:00:00.000Z",
+  });
+
+  /** The job's deps with pages of five keys and a work queue the test runs by hand. */
+  function stepDeps() {
+    const sent: WorkMessage[] = [];
+    const deps = {
+      ...h.deps.pipeline,
+      settings: { ...h.deps.pipeline.settings, pageSize: 5 },
+      work: { send: async (message: WorkMessage) => void sent.push(message) },
+      jobs: h.deps.jobs,
+    };
+    const run = (message: WorkMessage | undefined) => {
+      if (message?.type !== "reimport-count" && message?.type !== "reimport-page")
+        throw new Error(`not a reimport step: ${message?.type}`);
+      return runReimportPage(deps, message);
+    };
+    return { sent, deps, run };
+  }
+
+  const notes = (prefix: string, names: string[]) =>
+    Object.fromEntries(names.map((name) => [`${prefix}${name}`, `${name}\n`]));
+
+  it("counts each page once when a redelivered step lists the prefix anew and finds it changed", async () => {
+    const names = Array.from({ length: 12 }, (_, i) => `b${String(i).padStart(2, "0")}.txt`);
+    await putUnseen(notes("redeliver/", names));
+    const { sent, deps, run } = stepDeps();
+    const request = { target: { prefix: "redeliver/" }, mode: "merge" as const, dryRun: false, force: false };
+    await startReimport(deps, request, ids("REDELIVERED0000000000000001"));
+    await run(sent.shift()); // the count
+    const firstPage = sent.shift();
+    await run(firstPage);
+
+    // Objects land before the first page's end, then that page's message is delivered again: its own
+    // listing now ends elsewhere. Deliveries then run newest first (SQS keeps no order).
+    await putUnseen(notes("redeliver/", ["a0.txt", "a1.txt", "a2.txt"]));
+    await run(firstPage);
+    for (let guard = 0; sent.length > 0 && guard < 20; guard += 1) await run(sent.pop());
+    const job = await h.deps.jobs.getJob("REDELIVERED0000000000000001");
+
+    expect(job).toMatchObject({ status: "done", total: 12, done: 12, failed: 0 });
+  }, 30_000);
+
+  it("keeps total at the keys processed when objects arrive between the count and their page", async () => {
+    await putUnseen(notes("grow/", ["b1.txt", "b2.txt", "b3.txt", "b4.txt"]));
+    const { sent, deps, run } = stepDeps();
+    const request = { target: { prefix: "grow/" }, mode: "merge" as const, dryRun: false, force: false };
+    await startReimport(deps, request, ids("GROWN00000000000000000001"));
+    await run(sent.shift());
+    const counted = await h.deps.jobs.getJob("GROWN00000000000000000001");
+
+    await putUnseen(notes("grow/", ["a1.txt", "a2.txt", "a3.txt"]));
+    const seen: [number, number][] = [];
+    for (let guard = 0; sent.length > 0 && guard < 20; guard += 1) {
+      await run(sent.shift());
+      const job = await h.deps.jobs.getJob("GROWN00000000000000000001");
+      seen.push([job?.done ?? -1, job?.total ?? -1]);
+    }
+    const job = await h.deps.jobs.getJob("GROWN00000000000000000001");
+
+    expect(counted).toMatchObject({ total: 4, done: 0 });
+    expect(seen.every(([done, total]) => done <= total)).toBe(true);
+    expect(job).toMatchObject({ status: "done", total: 7, done: 7, failed: 0 });
   }, 30_000);
 });
 

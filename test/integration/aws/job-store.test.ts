@@ -85,9 +85,27 @@ describe("createJobStore", () => {
     expect(job?.failed).toBe(140);
     expect(job?.errors).toHaveLength(100);
     expect(job?.errors[0]?.message).toHaveLength(500);
-    expect(job?.plan?.counts).toEqual({ create: 700, update: 0, unchanged: 700, invalid: 0 });
+    expect(job?.plan?.counts).toEqual({ create: 700, update: 0, unchanged: 700, invalid: 0, missing: 0 });
     expect(job?.plan?.entries).toHaveLength(1000);
     expect(job?.plan?.truncated).toBe(true);
+  });
+
+  it("keeps plan entries' changed fields, counts missing keys, and records where the job goes on", async () => {
+    const id = await newJob({ dryRun: true });
+    const update = { key: "a", action: "update" as const, changes: ["clientMetadata.site", "status"] };
+    const next = { type: "reimport-page" as const, cursor: "token" };
+
+    const fresh = await jobs.getJob(id);
+    await jobs.addProgress(id, { step: 0, plan: [update, { key: "b", action: "missing" }], next, at: AT });
+    const going = await jobs.getJob(id);
+    await jobs.addProgress(id, { step: 1, next: null, at: AT });
+    const ended = await jobs.getJob(id);
+
+    expect(fresh?.next).toBeUndefined();
+    expect(going?.next).toEqual(next);
+    expect(going?.plan?.entries).toEqual([update, { key: "b", action: "missing" }]);
+    expect(going?.plan?.counts).toMatchObject({ update: 1, missing: 1 });
+    expect(ended?.next).toBeNull();
   });
 
   it("moves a status forward only, and to failed from any unfinished status", async () => {

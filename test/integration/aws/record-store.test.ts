@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { recordPk, shardOf } from "../../../packages/aws/src/record-item";
 import { createRecordStore, type DynamoRecordStore } from "../../../packages/aws/src/record-store";
 import { BY_STATUS_INDEX, PENDING_EXPORT_INDEX } from "../../../packages/aws/src/table";
-import { WriteConflictError } from "../../../packages/core/src/errors";
+import { InvalidCursorError, WriteConflictError } from "../../../packages/core/src/errors";
 import { parseMetadataSchema } from "../../../packages/core/src/metadata-schema";
 import type { StoredRecord } from "../../../packages/core/src/ports";
 import {
@@ -471,5 +471,88 @@ describe("createRecordStore", () => {
 
     // Assert
     await expect(read).rejects.toThrow(/stored metadata schema is invalid/);
+  });
+});
+
+describe("createRecordStore: listIndexed", () => {
+  it("keeps group and series records in byStatus in every status, apart from other records", async () => {
+    // Prepare
+    const { store, tableName } = await newStore();
+    await store.put(storedRecord("seq/", { dataType: "image_sequence" }), null);
+    await store.put(storedRecord("dicom:2.25.1", { dataType: "dicom_series", status: "incomplete" }), null);
+    await store.put(storedRecord("a.mp4"), null);
+
+    // Act
+    const entries = await dynamo.doc.send(
+      new ScanCommand({ TableName: tableName, IndexName: BY_STATUS_INDEX }),
+    );
+
+    // Assert
+    const partitions = (entries.Items ?? []).map((item) => [item.pk, String(item.statusPk).split("#")[0]]);
+    expect(partitions.sort()).toEqual([
+      ["data#dicom:2.25.1", "group"],
+      ["data#seq/", "group"],
+    ]);
+  });
+
+  it("pages through the records of a status across every shard, each once, in index order, under a prefix", async () => {
+    // Prepare: records spread over the shards, some filtered out by prefix, type or status.
+    const { store } = await newStore();
+    const gone: string[] = [];
+    for (let i = 0; i < 40; i += 1) {
+      const key = `gone/k${String(i).padStart(2, "0")}.txt`;
+      const updatedAt = `2024-05-01T10:${String(59 - i).padStart(2, "0")}:00.000Z`;
+      gone.push(key);
+      await store.put(storedRecord(key, { status: "deleted", dataType: "text", updatedAt }), null);
+    }
+    for (let i = 0; i < 30; i += 1)
+      await store.put(storedRecord(`else/k${i}.txt`, { status: "deleted" }), null);
+    await store.put(storedRecord("gone/bad.txt", { status: "invalid" }), null);
+    await store.put(storedRecord("gone/grp/", { dataType: "image_group", status: "deleted" }), null);
+    const filter = { prefix: "gone/", status: "deleted" as const };
+
+    // Act
+    const keys: string[] = [];
+    let cursor: string | null = null;
+    let pages = 0;
+    do {
+      const page = await store.listIndexed("data", "status", filter, cursor, 7);
+      keys.push(...page.records.map((r) => r.key));
+      cursor = page.cursor;
+      pages += 1;
+    } while (cursor !== null && pages < 50);
+    const texts = await store.listIndexed("data", "status", { ...filter, type: "text" }, null, 100);
+
+    // Assert: oldest change first (the keys were written newest first).
+    expect(keys).toEqual(["gone/grp/", ...[...gone].reverse()]);
+    expect(texts.records.map((r) => r.key)).toEqual([...gone].reverse());
+    expect(texts.cursor).toBeNull();
+  });
+
+  it("lists groups in any status, and refuses a cursor that is not a position of the listing", async () => {
+    // Prepare
+    const { store } = await newStore();
+    await store.put(storedRecord("a/seq/", { dataType: "image_sequence", status: "incomplete" }), null);
+    await store.put(storedRecord("a/grp/", { dataType: "image_group" }), null);
+    await store.put(storedRecord("b/grp/", { dataType: "image_group" }), null);
+    await store.put(storedRecord("dicom:2.25.9", { dataType: "dicom_series", title: "a/scans/axial" }), null);
+
+    // Act
+    const groups = await store.listIndexed("data", "groups", { prefix: "a/", type: "image_group" }, null, 10);
+    const series = await store.listIndexed(
+      "data",
+      "groups",
+      { prefix: "a/", type: "dicom_series" },
+      null,
+      10,
+    );
+    const refused = await store
+      .listIndexed("data", "groups", { prefix: "", type: "image_group", status: "ready" }, "invalid#x", 10)
+      .catch((error: unknown) => error);
+
+    // Assert
+    expect(groups.records.map((r) => r.key)).toEqual(["a/grp/"]);
+    expect(series.records.map((r) => r.key)).toEqual(["dicom:2.25.9"]);
+    expect(refused).toBeInstanceOf(InvalidCursorError);
   });
 });

@@ -4,6 +4,7 @@ import {
   deriveAndStore,
   isJsonObject,
   type JsonObject,
+  listingSource,
   NotFoundError,
   type StoredRecord,
   TransientError,
@@ -14,6 +15,7 @@ import type { MiddlewareHandler } from "hono";
 import type { ApiDeps } from "../api-deps";
 import { errorResponse, InvalidRequestError, requireJsonBody } from "../errors";
 import { listRecords, publicRecord } from "../list-records";
+import { createListingCursors } from "../listing-cursor";
 import {
   ERROR_RESPONSES,
   JsonObjectBodySchema,
@@ -31,7 +33,16 @@ const listRoute = createRoute({
   path: "/records",
   request: { query: RecordsQuerySchema },
   responses: {
-    200: json(z.object({ records: z.array(RecordBodySchema), cursor: z.string().nullable() }), "a page"),
+    200: json(
+      z.object({
+        records: z.array(RecordBodySchema),
+        cursor: z.string().nullable().openapi({
+          description:
+            "the next page's `cursor` (URL-safe, opaque, valid for this prefix, status and type only); null at the end",
+        }),
+      }),
+      "a page; it may hold fewer than `limit` records while `cursor` is not null",
+    ),
     ...ERROR_RESPONSES,
   },
 });
@@ -77,10 +88,15 @@ function requireWithinLimits(layer: JsonObject): JsonObject {
 /** Registers `GET /records`, `GET /records/{key}` and `PATCH`/`PUT /records/{key}/metadata`. */
 export function registerRecordRoutes(app: OpenAPIHono, deps: ApiDeps): void {
   const { pipeline } = deps;
+  const cursors = createListingCursors(deps.token);
   app.openapi(listRoute, async (c) => {
     const { prefix, status, type, limit, cursor } = c.req.valid("query");
-    const page = await listRecords(pipeline, { prefix, status, type }, limit, cursor ?? null);
-    return c.json({ records: page.records.map(publicRecord), cursor: page.cursor }, 200);
+    const filter = { prefix, ...(status ? { status } : {}), ...(type ? { type } : {}) };
+    const listing = { ...filter, source: listingSource(filter) };
+    const position = cursor === undefined ? null : cursors.decode(listing, cursor);
+    const page = await listRecords(pipeline, filter, limit, position);
+    const next = page.cursor === null ? null : cursors.encode(listing, page.cursor);
+    return c.json({ records: page.records.map(publicRecord), cursor: next }, 200);
   });
 
   app.openapi(getRoute, async (c) => {

@@ -53,8 +53,23 @@ export const JobBodySchema = z
           update: z.number(),
           unchanged: z.number(),
           invalid: z.number(),
+          missing: z.number().openapi({ description: "keys no object answers under: nothing to import" }),
         }),
-        entries: z.array(z.object({ key: z.string(), action: z.enum(PLAN_ACTIONS) })),
+        entries: z.array(
+          z.object({
+            key: z.string(),
+            action: z.enum(PLAN_ACTIONS),
+            changes: z.array(z.string()).optional().openapi({
+              description:
+                "the fields the reimport would change of the stored record, e.g. `clientMetadata.site`, `mediaMetadata.fps`, `status`",
+            }),
+            moreChanges: z
+              .number()
+              .int()
+              .optional()
+              .openapi({ description: "changed fields beyond those named" }),
+          }),
+        ),
         truncated: z.boolean(),
       })
       .optional(),
@@ -124,7 +139,7 @@ export function registerReimportRoutes(app: OpenAPIHono, deps: ApiDeps): void {
     const { id } = c.req.valid("param");
     const job = await deps.jobs.getJob(id);
     if (job === null) throw new NotFoundError(`no reimport or reconcile job "${id}"`);
-    const { steps: _steps, plan, reconcile, ...shown } = job;
+    const { steps: _steps, next: _next, plan, reconcile, ...shown } = job;
     return c.json({ ...shown, ...(plan ? { plan } : {}), ...(reconcile ? { reconcile } : {}) }, 200);
   });
 }

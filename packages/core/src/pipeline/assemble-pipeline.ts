@@ -8,7 +8,14 @@ import type { StoredRecord } from "../ports";
 import type { SluiceRecord } from "../record";
 import type { AssembleGroupMessage, AssembleSeriesMessage } from "../work-message";
 import { assemblyFlag } from "./group-membership";
-import { folderDefaults, folderRecords, groupRecord, holdMembers, storeGroup } from "./group-store";
+import {
+  folderDefaults,
+  folderRecords,
+  groupRecord,
+  holdMembers,
+  membersSentAlone,
+  storeGroup,
+} from "./group-store";
 import type { PipelineDeps } from "./pipeline-deps";
 
 /** What one assembly did to its group record. */
@@ -32,11 +39,9 @@ export async function assembleGroupPage(
   return storeGroup(deps, folder, message.force ?? false, async (existing) => {
     if ((await deps.objects.head(manifestKey)) === null) return tombstone(deps, existing);
     const records = await folderRecords(deps, folder);
-    await holdMembers(
-      deps,
-      records.filter((r) => r.dataType === "image"),
-      folder,
-    );
+    const images = records.filter((r) => r.dataType === "image");
+    await holdMembers(deps, images, folder);
+    const sentAlone = await membersSentAlone(deps, images);
     const parsed = await readManifest(deps.objects, manifestKey);
     const defaults = await folderDefaults(deps, folder);
     const result: GroupResult = parsed.ok
@@ -51,7 +56,11 @@ export async function assembleGroupPage(
       : { ...emptyResult(folder), errors: [parsed.error] };
     const type = parsed.ok ? parsed.manifest.type : "image_group";
     const errors = [...defaults.errors, ...result.errors];
-    return groupRecord(deps, folder, type, { ...result, errors });
+    return groupRecord(deps, folder, type, {
+      ...result,
+      errors,
+      warnings: [...result.warnings, ...sentAlone],
+    });
   });
 }
 

@@ -13,6 +13,7 @@ import type { PipelineDeps } from "./pipeline-deps";
 
 const MAX_ATTEMPTS = 5;
 const CHANGED_AFTER_EXPORT = "changed-after-export";
+const MEMBERS_EXPORTED_ALONE = "members-exported-alone";
 const PAGE = 1_000;
 
 /** The data objects directly in a folder (not in its subfolders), with their records. */
@@ -98,6 +99,40 @@ export async function storeGroup(
     }
   }
   throw new TransientError(`gave up on a group record after ${MAX_ATTEMPTS} conflicting writes`);
+}
+
+// Keys a `members-exported-alone` warning names; the rest are counted (a record item stops at 400 KB).
+const NAMED_MEMBERS = 50;
+
+/**
+ * The `members-exported-alone` warning of a group whose members Encord already has as items of their
+ * own: exported before the group's manifest was seen (`aws s3 sync` uploads in no fixed order), or
+ * claimed for an import file that has been written since. Empty when there are none.
+ */
+export async function membersSentAlone(
+  deps: PipelineDeps,
+  members: readonly StoredRecord[],
+): Promise<SluiceRecord["warnings"]> {
+  const sent: string[] = [];
+  const written = new Map<string, Promise<boolean>>();
+  for (const member of members) {
+    const { state, file } = member.export;
+    if (state !== "exported" && file === undefined) continue;
+    if (state !== "exported" && file !== undefined) {
+      const exists = written.get(file) ?? deps.exports.hasImport(file);
+      written.set(file, exists);
+      if (!(await exists)) continue;
+    }
+    sent.push(member.key);
+  }
+  if (sent.length === 0) return [];
+  sent.sort();
+  const more = sent.length > NAMED_MEMBERS ? ` and ${sent.length - NAMED_MEMBERS} more` : "";
+  const message =
+    `${sent.length} member(s) were exported as single images before the group's manifest was seen, ` +
+    `so Encord has them as items of their own as well: ${sent.slice(0, NAMED_MEMBERS).join(", ")}${more}. ` +
+    "Upload _group.json before its members; delete those items in Encord if they belong only to the group";
+  return [issue(MEMBERS_EXPORTED_ALONE, message)];
 }
 
 /** Marks records as members of a group (held, or still exported when Encord has them), retrying lost races. */

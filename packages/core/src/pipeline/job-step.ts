@@ -1,5 +1,5 @@
 import { isRetryable } from "../errors";
-import type { JobError } from "../job";
+import type { JobContinuation, JobError } from "../job";
 import { finishJob, type JobLease, type JobRegistryDeps, renewJob } from "./job-registry";
 
 /** What the handler of a job's step knows of its delivery. */
@@ -33,7 +33,12 @@ export async function runJobStep<R>(
       code: "step-failed",
       message: `failed on its last attempt: ${reason}`,
     };
-    await deps.jobs.addProgress(step.jobId, { step: step.step, errors: [failure], at: deps.now() });
+    await deps.jobs.addProgress(step.jobId, {
+      step: step.step,
+      errors: [failure],
+      next: null,
+      at: deps.now(),
+    });
     await finishJob(deps, step.jobId, "failed");
     return ended;
   }
@@ -66,4 +71,23 @@ export function keyFailures(
       if (held) throw transient;
     },
   };
+}
+
+/**
+ * How a job goes on after one of its steps: as this delivery planned (`own`) when its progress counted;
+ * for a redelivery of a step counted before, as the delivery that counted it recorded, so that every
+ * delivery of a step queues the same next step (two with different cursors would each be counted in turn,
+ * pages twice). Undefined when there is nothing to queue: the job has already gone past the next step.
+ */
+export async function continuationOf(
+  deps: JobRegistryDeps,
+  step: { jobId: string; step: number },
+  counted: boolean,
+  own: JobContinuation | null,
+): Promise<JobContinuation | null | undefined> {
+  if (counted) return own;
+  const job = await deps.jobs.getJob(step.jobId);
+  if (job === null || job.steps !== step.step + 1) return undefined;
+  // A job whose step was counted before continuations were recorded goes on as this delivery planned.
+  return job.next === undefined ? own : job.next;
 }

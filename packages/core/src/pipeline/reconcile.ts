@@ -1,13 +1,13 @@
 import { GROUP_MANIFEST_FILE_NAME } from "../classify-key";
 import { forEachConcurrently } from "../for-each-concurrently";
-import type { JobError, ReconcileCounts } from "../job";
+import type { JobContinuation, JobError, ReconcileCounts } from "../job";
 import { planListing } from "../plan-listing";
 import type { ListedObject, StoredRecord } from "../ports";
 import type { ReconcileMessage } from "../work-message";
 import { deriveAndStore } from "./derive-and-store";
 import { requestAssembly } from "./group-membership";
 import { admitJob, finishJob, releaseJob } from "./job-registry";
-import { type JobStepContext, keyFailures, runJobStep } from "./job-step";
+import { continuationOf, type JobStepContext, keyFailures, runJobStep } from "./job-step";
 import type { JobStartIds, ReimportDeps } from "./reimport-start";
 
 /** What one step of a reconcile did. */
@@ -86,27 +86,35 @@ async function reconcileStep(
       ? await listingStep(deps, message, counts, repair)
       : await recordsStep(deps, message, counts, repair);
   failures.throwIfAny();
+  // Everything a step checks is in its total as in its counts, so `done` never passes `total`: the
+  // listing's data objects and group manifests, and the records of objects found gone.
   const checked = counts.missing + counts.stale + counts.orphaned + counts.matched;
+  const own: JobContinuation | null =
+    page.cursor !== null
+      ? { type: message.type, cursor: page.cursor }
+      : message.type === "reconcile-list"
+        ? { type: "reconcile-records", cursor: null }
+        : null;
   const counted = await deps.jobs.addProgress(message.jobId, {
     step: message.step,
-    total: message.type === "reconcile-list" ? page.keys : 0,
+    total: checked,
     done: checked - errors.length,
     failed: errors.length,
     errors,
     reconcile: counts,
+    next: own,
     at: deps.now(),
   });
-  const step = message.step + 1;
-  if (page.cursor !== null) {
-    await deps.work.send({ ...message, cursor: page.cursor, step });
-    return { counts, counted, next: message.type };
+  const next = await continuationOf(deps, message, counted, own);
+  if (next === undefined) return { counts, counted, next: null };
+  if (next === null) {
+    await finishJob(deps, message.jobId, "done");
+    return { counts, counted, next: null };
   }
-  if (message.type === "reconcile-list") {
-    await deps.work.send({ ...message, type: "reconcile-records", cursor: null, step });
-    return { counts, counted, next: "reconcile-records" };
-  }
-  await finishJob(deps, message.jobId, "done");
-  return { counts, counted, next: null };
+  if (next.type !== "reconcile-list" && next.type !== "reconcile-records")
+    throw new Error(`a reconcile step cannot be followed by a ${next.type} step`);
+  await deps.work.send({ ...message, type: next.type, cursor: next.cursor, step: message.step + 1 });
+  return { counts, counted, next: next.type };
 }
 
 type Repair = (key: string) => Promise<void>;
@@ -129,14 +137,18 @@ async function listingStep(
     if (verdict !== "matched") repairs.push(key);
   }
   await forEachConcurrently(repairs, CONCURRENCY, repair);
+  // Each manifest is checked too: its group record matches, or it is missing and assembled now.
   for (const manifest of plan.manifestKeys) {
     const folder = manifest.slice(0, -GROUP_MANIFEST_FILE_NAME.length);
     const group = await deps.records.get(bucket, folder);
-    if (group !== null && group.status !== "deleted") continue;
+    if (group !== null && group.status !== "deleted") {
+      counts.matched += 1;
+      continue;
+    }
     counts.missing += 1;
     await requestAssembly(deps, { type: "assemble-group", bucket, folder });
   }
-  return { keys: plan.dataKeys.length, cursor: listed.cursor };
+  return { cursor: listed.cursor };
 }
 
 /** Whether a listed data object's record is missing, stale or matches. */
@@ -171,5 +183,5 @@ async function recordsStep(
   });
   counts.orphaned += gone.length;
   await forEachConcurrently(gone, CONCURRENCY, repair);
-  return { keys: 0, cursor: page.cursor };
+  return { cursor: page.cursor };
 }

@@ -2,13 +2,14 @@ import type { ByteSource } from "../byte-source";
 import { classifyKey } from "../classify-key";
 import { AccessDeniedError } from "../errors";
 import { forEachConcurrently } from "../for-each-concurrently";
-import type { JobError, PlanAction, PlanEntry } from "../job";
+import type { JobContinuation, JobError, PlanEntry } from "../job";
 import { planListing } from "../plan-listing";
 import type { ReimportMessage } from "../work-message";
-import { type DeriveOptions, deriveAndStore, deriveCurrent, sameContent } from "./derive-and-store";
+import { type DeriveOptions, deriveAndStore } from "./derive-and-store";
 import { type AssemblyMessage, assemblyFlag, assemblyFor } from "./group-membership";
 import { finishJob } from "./job-registry";
-import { type JobStepContext, keyFailures, runJobStep } from "./job-step";
+import { continuationOf, type JobStepContext, keyFailures, runJobStep } from "./job-step";
+import { planKey } from "./plan-key";
 import type { ReimportDeps } from "./reimport-start";
 
 /** What one step of a reimport did. */
@@ -62,15 +63,16 @@ async function countStep(deps: ReimportDeps, message: ReimportMessage): Promise<
     cursor = listed.cursor;
     if (cursor === null) break;
   }
-  const counted = await jobs.addProgress(message.jobId, { step: message.step, total: found, at: deps.now() });
-  const step = message.step + 1;
-  if (cursor !== null) {
-    await deps.work.send({ ...message, cursor, step });
-    return { keys: found, counted, next: "reimport-count" };
-  }
-  await jobs.setStatus(message.jobId, "running", deps.now());
-  await deps.work.send({ ...message, type: "reimport-page", cursor: null, step });
-  return { keys: found, counted, next: "reimport-page" };
+  const own: JobContinuation =
+    cursor !== null ? { type: "reimport-count", cursor } : { type: "reimport-page", cursor: null };
+  const progress = { step: message.step, total: found, next: own, at: deps.now() };
+  const counted = await jobs.addProgress(message.jobId, progress);
+  const next = await continuationOf(deps, message, counted, own);
+  if (!next) return { keys: found, counted, next: null };
+  const following = stepAfter(message, next);
+  if (following.type === "reimport-page") await jobs.setStatus(message.jobId, "running", deps.now());
+  await deps.work.send(following);
+  return { keys: found, counted, next: following.type };
 }
 
 async function pageStep(
@@ -96,7 +98,7 @@ async function pageStep(
   const retry = keyFailures(context, errors, codeOf);
   await forEachConcurrently(page.keys, CONCURRENCY, async (key, i) => {
     try {
-      if (message.dryRun) plan[i] = { key, action: await planKey(deps, key, options) };
+      if (message.dryRun) plan[i] = await planKey(deps, key, options);
       else await deriveAndStore(deps, key, trigger, options);
     } catch (error) {
       retry.fail(key, error);
@@ -105,20 +107,55 @@ async function pageStep(
   retry.throwIfAny();
   if (message.force && !message.dryRun) await forceGroups(deps, page.keys);
   const failed = errors.length;
+  const processed = page.keys.length + page.rejected.length;
+  const own: JobContinuation | null =
+    page.cursor === null ? null : { type: "reimport-page", cursor: page.cursor };
   const counted = await jobs.addProgress(message.jobId, {
     step: message.step,
-    done: page.keys.length + page.rejected.length - failed,
+    total: await totalCorrection(deps, message, processed, own === null),
+    done: processed - failed,
     failed,
     errors,
     ...(message.dryRun ? { plan: plan.flatMap((entry) => (entry ? [entry] : [])) } : {}),
+    next: own,
     at: deps.now(),
   });
-  if (page.cursor !== null) {
-    await deps.work.send({ ...message, cursor: page.cursor, step: message.step + 1 });
-    return { keys: page.keys.length, counted, next: "reimport-page" };
+  const next = await continuationOf(deps, message, counted, own);
+  if (next === undefined) return { keys: page.keys.length, counted, next: null };
+  if (next === null) {
+    await finishJob(deps, message.jobId, "done");
+    return { keys: page.keys.length, counted, next: null };
   }
-  await finishJob(deps, message.jobId, "done");
-  return { keys: page.keys.length, counted, next: null };
+  await deps.work.send(stepAfter(message, next));
+  return { keys: page.keys.length, counted, next: "reimport-page" };
+}
+
+/** The message of the step that follows `message` as `next` says. */
+function stepAfter(message: ReimportMessage, next: JobContinuation): ReimportMessage {
+  if (next.type !== "reimport-count" && next.type !== "reimport-page")
+    throw new Error(`a reimport step cannot be followed by a ${next.type} step`);
+  return { ...message, type: next.type, cursor: next.cursor, step: message.step + 1 };
+}
+
+/**
+ * What a page of a prefix adds to the job's `total`, so that it counts the keys the pages process: the count
+ * ran first, and objects uploaded before their page are processed though never counted, while objects
+ * deleted meanwhile were counted but are not processed. A page raises the total to the keys processed so
+ * far when they pass it, and the last page sets it to them. A list of keys is counted exactly at the start.
+ * The job is read before its progress is added, which the step condition keeps safe (as in the store).
+ */
+async function totalCorrection(
+  deps: ReimportDeps,
+  message: ReimportMessage,
+  processed: number,
+  last: boolean,
+): Promise<number> {
+  if (message.keys !== null) return 0;
+  const job = await deps.jobs.getJob(message.jobId);
+  // A redelivery of a step counted before: its progress is not added.
+  if (job === null || job.steps !== message.step) return 0;
+  const after = job.done + job.failed + processed;
+  return last ? after - job.total : Math.max(0, after - job.total);
 }
 
 /**
@@ -163,21 +200,11 @@ async function listOrFail(deps: ReimportDeps, message: ReimportMessage, cursor: 
   } catch (error) {
     if (!(error instanceof AccessDeniedError)) throw error;
     const failure = { key: message.prefix ?? "", code: "access-denied", message: error.message };
-    await deps.jobs.addProgress(message.jobId, { step: message.step, errors: [failure], at: deps.now() });
+    const ended = { step: message.step, errors: [failure], next: null, at: deps.now() };
+    await deps.jobs.addProgress(message.jobId, ended);
     await finishJob(deps, message.jobId, "failed");
     return null;
   }
-}
-
-/** What a reimport would do to one key, derived as it would be but not written. */
-async function planKey(deps: ReimportDeps, key: string, options: DeriveOptions): Promise<PlanAction> {
-  const existing = await deps.records.get(deps.objects.bucket, key);
-  const { record } = await deriveCurrent(deps, key, existing, options);
-  // Gone and never recorded: a reimport writes nothing.
-  if (record === null) return "unchanged";
-  if (record.status === "invalid" || record.status === "skipped") return "invalid";
-  if (existing === null) return "create";
-  return sameContent(existing, record) ? "unchanged" : "update";
 }
 
 function codeOf(error: unknown): string {

@@ -39,7 +39,11 @@ function createMemoryJobStore() {
         failed: 0,
         errors: [],
         plan: job.dryRun
-          ? { counts: { create: 0, update: 0, unchanged: 0, invalid: 0 }, entries: [], truncated: false }
+          ? {
+              counts: { create: 0, update: 0, unchanged: 0, invalid: 0, missing: 0 },
+              entries: [],
+              truncated: false,
+            }
           : null,
         reconcile: job.kind === "reconcile" ? { missing: 0, stale: 0, orphaned: 0, matched: 0 } : null,
         steps: 0,
@@ -53,6 +57,7 @@ function createMemoryJobStore() {
       const job = jobs.get(id);
       if (!job || job.steps !== progress.step) return false;
       job.steps += 1;
+      if (progress.next !== undefined) job.next = progress.next;
       job.total += progress.total ?? 0;
       job.done += progress.done ?? 0;
       job.failed += progress.failed ?? 0;
