@@ -34,7 +34,7 @@ export const api = new sst.aws.Function("Api", {
   },
   permissions: [
     ...readDataBucket(dataBucket, settings.kmsKeyArn),
-    ...writeRecords(table, ["GetItem", "BatchGetItem", "PutItem"], { query: settings.encord !== null }),
+    ...writeRecords(table, ["GetItem", "BatchGetItem", "PutItem"], { query: true }),
     ...writeRecordOverflow(exportsBucket),
     ...apiExportsAccess(exportsBucket),
     ...sendWork(workQueue),
