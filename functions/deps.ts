@@ -1,5 +1,5 @@
 import { Logger } from "@aws-lambda-powertools/logger";
-import { Metrics } from "@aws-lambda-powertools/metrics";
+import type { Metrics } from "@aws-lambda-powertools/metrics";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { EventBridgeClient } from "@aws-sdk/client-eventbridge";
 import { S3Client } from "@aws-sdk/client-s3";
@@ -32,6 +32,7 @@ import type {
   RecordStore,
   WorkQueue,
 } from "@sluice/core";
+import { createMetrics } from "./metrics";
 import { observeDerivations } from "./observe";
 import {
   createEventPublisher,
@@ -79,7 +80,7 @@ export function createDeps(
   const doc = DynamoDBDocumentClient.from(clients.dynamo, {
     marshallOptions: { removeUndefinedValues: true },
   });
-  const metrics = new Metrics({ namespace: "Sluice", serviceName: "sluice" });
+  const metrics = createMetrics();
   const records = createRecordStore({
     doc,
     tableName: config.tableName,

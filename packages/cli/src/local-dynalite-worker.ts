@@ -35,7 +35,13 @@ server.on("request", (req, res) => {
   res.writeHead(403, { "Content-Type": "application/x-amz-json-1.0", "Content-Length": Buffer.byteLength(body) });
   res.end(body);
 });
-server.once("error", (error) => parentPort.postMessage({ type: "error", message: String(error && error.message) }));
+server.once("error", (error) =>
+  parentPort.postMessage({
+    type: "error",
+    message: String(error && error.message),
+    code: error && typeof error.code === "string" ? error.code : undefined,
+  }),
+);
 server.listen(workerData.port, "127.0.0.1", () => parentPort.postMessage({ type: "listening", port: server.address().port }));
 parentPort.on("message", () => {
   // Idle keep-alive sockets would hold close() open; dynalite's close also closes its LevelDB.
@@ -49,7 +55,7 @@ parentPort.on("message", () => {
 
 const MessageSchema = z.discriminatedUnion("type", [
   z.object({ type: z.literal("listening"), port: z.number() }),
-  z.object({ type: z.literal("error"), message: z.string() }),
+  z.object({ type: z.literal("error"), message: z.string(), code: z.string().optional() }),
   z.object({ type: z.literal("closed"), message: z.string().nullable() }),
 ]);
 
@@ -68,7 +74,9 @@ export function startDynaliteWorker(path: string, port: number): Promise<Dynalit
         const message = MessageSchema.parse(raw);
         if (message.type !== type && message.type !== "error") return;
         worker.off("message", onMessage);
-        if (message.type === "error") reject(new Error(`dynalite: ${message.message}`));
+        // The code (EADDRINUSE and the like) as Node's own errors carry it, for whoever explains it.
+        if (message.type === "error")
+          reject(Object.assign(new Error(`dynalite: ${message.message}`), { code: message.code }));
         else resolve(message);
       };
       worker.on("message", onMessage);

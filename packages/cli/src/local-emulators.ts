@@ -7,6 +7,7 @@ import { startDynaliteWorker } from "./local-dynalite-worker";
 import { acceptAnyS3rverCredentials } from "./s3rver-any-credentials";
 import { fixS3rverBadContinuationTokens } from "./s3rver-continuation-token";
 import { fixS3rverEmptyObjectRanges } from "./s3rver-empty-range";
+import { rejectS3rverListenErrors } from "./s3rver-listen-error";
 import { guardS3rverStore } from "./s3rver-safe-store";
 import { requireSignedS3rverRequests } from "./s3rver-signed-requests";
 
@@ -43,6 +44,7 @@ export function createLocalS3rver(options: {
     configureBuckets: options.buckets.map((name) => ({ name, configs: [] })),
   });
   requireSignedS3rverRequests(server);
+  rejectS3rverListenErrors(server);
   return server;
 }
 

@@ -12,6 +12,7 @@ import { createIngestHandler } from "../../../functions/ingest";
 import { createWorkHandler } from "../../../functions/work";
 import { startLocalDynamo, startLocalS3 } from "./local-emulators";
 import { parseLocalSettings, resolveApiToken } from "./local-env";
+import { explainListenError } from "./local-ports";
 import {
   LOCAL_FUNCTION_TIMEOUT_MS,
   openPersistentQueue,
@@ -59,6 +60,9 @@ export async function startLocalStack(
     options.onError ?? ((error: unknown) => process.stderr.write(`sluice: ${describe(error)}\n`));
   // Embedded metric flushes would print EMF JSON on stdout, where only the ready line belongs.
   process.env.POWERTOOLS_METRICS_DISABLED ??= "true";
+  // The SDK's notice that its releases after January 2027 need Node 22 is for whoever upgrades Node, not
+  // for every start of the stack (the README's requirements say so once).
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
   const token = await resolveApiToken(settings);
   const config = parseConfig({
     ...settings.passThrough,
@@ -76,12 +80,16 @@ export async function startLocalStack(
   const workQueue = await openPersistentQueue(settings.dataDir, "work", WorkMessageSchema, {
     visibilityTimeoutMs: queueVisibilityMs(timeouts.work),
   });
-  const s3 = await startLocalS3(settings.dataDir, settings.s3Port, [settings.bucket, settings.exportsBucket]);
+  // A port that is taken is one line naming it and its setting, not a stack trace.
+  const buckets = [settings.bucket, settings.exportsBucket];
+  const s3 = await startLocalS3(settings.dataDir, settings.s3Port, buckets).catch((error: unknown) => {
+    throw explainListenError(error, "S3_PORT", settings.s3Port);
+  });
   // A failed start closes what it opened, or the open servers would keep the process alive.
   const dynamo = await startLocalDynamo(settings.dataDir, settings.dynamodbPort, TABLE_NAME).catch(
     async (error: unknown) => {
       await s3.stop();
-      throw error;
+      throw explainListenError(error, "DYNAMODB_PORT", settings.dynamodbPort);
     },
   );
   const logger = new Logger({ serviceName: "sluice-local", logLevel: "SILENT" });
@@ -97,7 +105,7 @@ export async function startLocalStack(
   const api = await listen(fetch, settings.port).catch(async (error: unknown) => {
     await s3.stop();
     await dynamo.stop();
-    throw error;
+    throw explainListenError(error, "PORT", settings.port);
   });
 
   // Only the data bucket's events, as the EventBridge rule in AWS: the exporter's own writes are not uploads.
