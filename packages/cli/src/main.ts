@@ -178,12 +178,13 @@ async function runStart(args: string[], io: CliIo): Promise<number> {
   const stack = await startLocalStack(io.env, {
     onError: (error) => io.stderr(`sluice: ${messageOf(error)}\n`),
   });
-  io.stdout(`${stack.readyLine}\n`);
-  const signal = await new Promise<string>((resolve) => {
+  // Listening before the ready line: a signal sent as soon as it is read must stop the stack cleanly.
+  const signal = new Promise<string>((resolve) => {
     process.once("SIGINT", () => resolve("SIGINT"));
     process.once("SIGTERM", () => resolve("SIGTERM"));
   });
-  io.stderr(`sluice: ${signal}, stopping\n`);
+  io.stdout(`${stack.readyLine}\n`);
+  await signal.then((name) => io.stderr(`sluice: ${name}, stopping\n`));
   await stack.stop();
   return 0;
 }
