@@ -283,3 +283,37 @@ describe("createLocalS3rver: continuation tokens", () => {
 function today(): string {
   return new Date().toISOString().slice(0, 10).replace(/-/g, "");
 }
+
+describe("createLocalS3rver: writes a kill cannot tear", () => {
+  it("lists the bucket and reads the object whose metadata file a kill cut while it was written", async () => {
+    // Prepare: what s3rver's in-place write left when the process died in it.
+    await put("torn/a.txt", "whole body");
+    await put("torn/b.txt", "other");
+    await writeFile(join(s3.directory, DATA, "torn", "a.txt._S3rver_metadata.json"), '{\n  "content-ty');
+
+    // Act
+    const listed = await keys(DATA, "torn/");
+    const read = await s3.client.send(new GetObjectCommand({ Bucket: DATA, Key: "torn/a.txt" }));
+
+    // Assert
+    expect(listed).toEqual(["torn/a.txt", "torn/b.txt"]);
+    expect(await read.Body?.transformToString()).toBe("whole body");
+  });
+
+  it("replaces an object's files whole, leaving nothing beside them", async () => {
+    // Prepare
+    await put("whole/a.txt", "first");
+
+    // Act
+    await put("whole/a.txt", "second, longer");
+    const read = await s3.client.send(new GetObjectCommand({ Bucket: DATA, Key: "whole/a.txt" }));
+
+    // Assert
+    expect(await read.Body?.transformToString()).toBe("second, longer");
+    expect((await readdir(join(s3.directory, DATA, "whole"))).sort()).toEqual([
+      "a.txt._S3rver_metadata.json",
+      "a.txt._S3rver_object",
+      "a.txt._S3rver_object.md5",
+    ]);
+  });
+});

@@ -6,6 +6,7 @@ export * from "./encord-jobs";
 export * from "./event-parser";
 export * from "./eventbridge-publisher";
 export * from "./job-store";
+export { releaseAbandonedLease } from "./leases";
 export * from "./local/dead-letter-errors";
 export * from "./local/drain-queue";
 export * from "./local/memory-dead-letters";

@@ -51,3 +51,29 @@ export function createLeases(
     },
   };
 }
+
+/**
+ * Frees the named lease whoever holds it, for a caller that knows its holder is gone: the local stack at start,
+ * which owns its data directory (data-dir-lock.ts), so a lease there is a dead process's. Without this the first
+ * export after a kill -9 waited out the dead exporter's lease (5 minutes). Never used in AWS, where a holder may
+ * be running.
+ */
+export async function releaseAbandonedLease(
+  doc: DynamoDBDocumentClient,
+  tableName: string,
+  name: string,
+): Promise<void> {
+  const pk = `#lease#${name}`;
+  try {
+    await doc.send(
+      new PutCommand({
+        TableName: tableName,
+        Item: { pk, owner: "released-at-start", expiresAt: FREE },
+        ConditionExpression: "attribute_exists(pk)",
+      }),
+    );
+  } catch (error) {
+    // Never taken: nothing to free.
+    if (!isConditionFailed(error)) throw toDynamoError(error, `PutItem ${pk}`);
+  }
+}

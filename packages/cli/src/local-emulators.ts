@@ -1,7 +1,7 @@
 import { join } from "node:path";
 import { CreateTableCommand, DynamoDBClient, ResourceInUseException } from "@aws-sdk/client-dynamodb";
 import { S3Client } from "@aws-sdk/client-s3";
-import { tableDefinition } from "@sluice/aws";
+import { holdS3rverAnswers, tableDefinition } from "@sluice/aws";
 import S3rver from "s3rver";
 import { startDynaliteWorker } from "./local-dynalite-worker";
 import { acceptAnyS3rverCredentials } from "./s3rver-any-credentials";
@@ -24,7 +24,8 @@ export interface Emulator<C> {
 /**
  * An s3rver on 127.0.0.1 with the local stack's fixes (any credentials, empty ranges, bad continuation
  * tokens) and guards: signed requests only, no browser writes, keys kept inside `directory` and within
- * the file system's limits. The tests' emulator is this one too.
+ * the file system's limits; its answers can wait for their events to be queued (holdS3rverAnswers). The
+ * tests' emulator is this one too.
  */
 export function createLocalS3rver(options: {
   directory: string;
@@ -44,6 +45,8 @@ export function createLocalS3rver(options: {
     configureBuckets: options.buckets.map((name) => ({ name, configs: [] })),
   });
   requireSignedS3rverRequests(server);
+  // Lets a bridge with answerAfterSend acknowledge a write only once its event is queued.
+  holdS3rverAnswers(server);
   rejectS3rverListenErrors(server);
   return server;
 }

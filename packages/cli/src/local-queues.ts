@@ -3,10 +3,14 @@ import { setTimeout as delay } from "node:timers/promises";
 import {
   createMemoryQueue,
   type MemoryQueue,
+  type MemoryQueueSnapshot,
   memoryQueueSnapshotSchema,
   type SqsBatchHandler,
+  type StoredMessage,
+  storedMessageSchema,
 } from "@sluice/aws";
 import type { z } from "zod";
+import { openJournal, readJournal } from "./queue-journal";
 import { createSnapshotWriter, loadSnapshot, releaseInFlight } from "./queue-store";
 
 /**
@@ -26,32 +30,67 @@ const RETRY_DELAY_MS = 1_000;
 // Batches in flight per queue: enough to overlap the emulators' I/O waits, few enough to stay near their CPU.
 const DRAIN_PARALLEL = 4;
 
-/** A memory queue whose state lives in DATA_DIR/queues/<name>.json. */
+/**
+ * A memory queue whose state lives in DATA_DIR/queues/<name>.json, written every so often, and whose sends are
+ * also appended to a journal before they resolve (queue-journal.ts): a message sent is never lost to a kill.
+ */
 export interface PersistentQueue<T> {
   queue: MemoryQueue<T>;
   /** Writes the latest state now. */
   flush(): Promise<void>;
 }
 
-/** Opens the named queue, restoring what was queued (and dead-lettered) when the stack last stopped. */
+/**
+ * Opens the named queue, restoring what was queued (and dead-lettered) when the stack last stopped: the
+ * snapshot, then the messages journaled after it that it does not hold.
+ */
 export async function openPersistentQueue<T>(
   dataDir: string,
   name: string,
   body: z.ZodType<T>,
   options: { visibilityTimeoutMs?: number } = {},
 ): Promise<PersistentQueue<T>> {
-  const file = join(dataDir, "queues", `${name}.json`);
-  const writer = createSnapshotWriter<T>(file);
+  const dir = join(dataDir, "queues");
+  const file = join(dir, `${name}.json`);
   const saved = await loadSnapshot(file, memoryQueueSnapshotSchema(body));
+  const journaled = await readJournal(dir, name, storedMessageSchema(body));
+  const journal = openJournal<T>(dir, name, journaled.generations);
+  // The journal files a snapshot covers are dropped once it is written: cut when taken, dropped after.
+  let dropCovered: (() => void) | null = null;
+  const writer = createSnapshotWriter<T>(file, undefined, { onWritten: () => dropCovered?.() });
   const queue = createMemoryQueue<T>({
     name,
     // SQS's default when the caller names no function.
     visibilityTimeoutMs: options.visibilityTimeoutMs ?? 30_000,
     // The snapshot is taken when the writer writes, not on every change.
-    onDirty: () => writer.scheduleFrom(() => queue.snapshot()),
+    onDirty: () =>
+      writer.scheduleFrom(() => {
+        dropCovered = journal.cut();
+        return queue.snapshot();
+      }),
+    onSend: (message) => journal.append(message),
   });
-  if (saved !== null) queue.restore(releaseInFlight(saved, Date.now()));
-  return { queue, flush: () => writer.flush() };
+  const restored = withJournaled(saved, journaled.messages);
+  if (restored !== null) queue.restore(releaseInFlight(restored, Date.now()));
+  return {
+    queue,
+    async flush() {
+      await writer.flush();
+      journal.close();
+    },
+  };
+}
+
+/** The snapshot with the journaled messages it does not hold (sent after it was taken) added in send order. */
+function withJournaled<T>(
+  saved: MemoryQueueSnapshot<T> | null,
+  journaled: readonly StoredMessage<T>[],
+): MemoryQueueSnapshot<T> | null {
+  if (journaled.length === 0) return saved;
+  const base = saved ?? { version: 1 as const, messages: [], deadLetters: [] };
+  const held = new Set([...base.messages, ...base.deadLetters].map((m) => m.messageId));
+  const added = journaled.filter((m) => !held.has(m.messageId));
+  return { ...base, messages: [...base.messages, ...added] };
 }
 
 /** How a drain loop runs its function. */

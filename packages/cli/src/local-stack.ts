@@ -10,8 +10,9 @@ import { createDeps, type Deps } from "../../../functions/deps";
 import { createExportHandler } from "../../../functions/export";
 import { createIngestHandler } from "../../../functions/ingest";
 import { createWorkHandler } from "../../../functions/work";
+import { lockDataDir } from "./data-dir-lock";
 import { startLocalDynamo, startLocalS3 } from "./local-emulators";
-import { parseLocalSettings, resolveApiToken } from "./local-env";
+import { type LocalSettings, parseLocalSettings, resolveApiToken } from "./local-env";
 import { explainListenError } from "./local-ports";
 import {
   LOCAL_FUNCTION_TIMEOUT_MS,
@@ -19,6 +20,7 @@ import {
   queueVisibilityMs,
   startDrainLoop,
 } from "./local-queues";
+import { recoverPreviousRun } from "./local-recovery";
 
 /** How the stack is started beyond its environment. */
 export interface LocalStackOptions {
@@ -28,6 +30,8 @@ export interface LocalStackOptions {
   drain?: boolean;
   /** Where the stack's own errors go (default stderr). */
   onError?: (error: unknown) => void;
+  /** Where notices for people go, such as a reconcile after a run that did not stop cleanly (default stderr). */
+  onNotice?: (message: string) => void;
 }
 
 /** A running local stack: its actual ports, its ready line, and a clean stop. */
@@ -40,7 +44,7 @@ export interface LocalStack {
   readyLine: string;
   deps: Deps;
   queues: { ingest: MemoryQueue<string>; work: MemoryQueue<WorkMessage> };
-  /** Stops accepting, lets in-flight batches finish, writes the queues, closes every server. */
+  /** Stops accepting, lets in-flight batches finish, writes the queues, closes every server, frees DATA_DIR. */
   stop(): Promise<void>;
 }
 
@@ -50,12 +54,40 @@ export type FetchHandler = (request: Request) => Response | Promise<Response>;
 const TABLE_NAME = "sluice-records";
 const EXPORT_EVERY_MS = 2_000;
 
-/** Starts s3rver, dynalite, the ingest/work/export pipeline and the API, all on 127.0.0.1 and persisted under DATA_DIR. */
+/**
+ * Starts s3rver, dynalite, the ingest/work/export pipeline and the API, all on 127.0.0.1 and persisted under
+ * DATA_DIR, which it holds alone (DataDirInUseError while another live stack holds it).
+ */
 export async function startLocalStack(
   env: Readonly<Record<string, string | undefined>>,
   options: LocalStackOptions = {},
 ): Promise<LocalStack> {
   const settings = parseLocalSettings(env);
+  const lock = await lockDataDir(settings.dataDir);
+  let stack: LocalStack;
+  try {
+    stack = await startOnDataDir(settings, lock.abandonedBy, options);
+  } catch (error) {
+    // A start that fails after a crash leaves the crash to be found by the next one.
+    if (lock.abandonedBy === null) await lock.release();
+    else lock.abandon();
+    throw error;
+  }
+  return {
+    ...stack,
+    async stop() {
+      // Released only once everything is written: a stop that fails is found as a crash by the next start.
+      await stack.stop();
+      await lock.release();
+    },
+  };
+}
+
+async function startOnDataDir(
+  settings: LocalSettings,
+  abandonedBy: number | null,
+  options: LocalStackOptions,
+): Promise<LocalStack> {
   const onError =
     options.onError ?? ((error: unknown) => process.stderr.write(`sluice: ${describe(error)}\n`));
   // Embedded metric flushes would print EMF JSON on stdout, where only the ready line belongs.
@@ -109,9 +141,11 @@ export async function startLocalStack(
   });
 
   // Only the data bucket's events, as the EventBridge rule in AWS: the exporter's own writes are not uploads.
+  // An upload is answered once its event is in the ingest queue's journal: a kill after a 200 loses nothing.
   const bridge = createS3rverBridge(s3.server, (body) => ingestQueue.queue.send(body), {
     onError,
     bucket: settings.bucket,
+    answerAfterSend: true,
   });
   const loops =
     options.drain === false
@@ -124,6 +158,8 @@ export async function startLocalStack(
             functionTimeoutMs: timeouts.work,
           }),
         ];
+  const onNotice = options.onNotice ?? ((message: string) => process.stderr.write(`sluice: ${message}\n`));
+  await recoverPreviousRun(deps, dynamo.client, abandonedBy, { notice: onNotice, error: onError });
   const exporter = startExporter(createExportHandler(deps), onError);
   // Delivery to Encord, when configured: the poller every few seconds, one long poll of at most 2 s each,
   // a run of at most 5 s (no Lambda timeout here, so no margin), which is also the longest `stop()` waits for it.
@@ -151,7 +187,7 @@ export async function startLocalStack(
         await poller?.stop();
         await Promise.all(loops.map((loop) => loop.stop()));
         // s3rver emits an upload's event before it answers, so after close every event is in the bridge,
-        // and from there in a queue that is written below: an upload during shutdown waits for the next start.
+        // and from there in a queue (an answered upload's in its journal too), written below.
         await s3.stop();
         await bridge.settled().catch(onError);
         bridge.stop();

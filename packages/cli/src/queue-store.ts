@@ -48,9 +48,14 @@ export function releaseInFlight<T>(snapshot: MemoryQueueSnapshot<T>, now: number
 /**
  * Creates a writer for `file`; a burst of changes becomes one write. The delay also grows to four times the
  * last write's duration, so that a long queue (whose snapshot takes a while to serialise) is written less
- * often rather than taking most of the process's time.
+ * often rather than taking most of the process's time. `onWritten` is called after each write, before the next
+ * snapshot is taken.
  */
-export function createSnapshotWriter<T>(file: string, debounceMs = 50): SnapshotWriter<T> {
+export function createSnapshotWriter<T>(
+  file: string,
+  debounceMs = 50,
+  options: { onWritten?: () => void } = {},
+): SnapshotWriter<T> {
   let pending: (() => MemoryQueueSnapshot<T>) | null = null;
   let lastWriteMs = 0;
   let timer: NodeJS.Timeout | undefined;
@@ -69,6 +74,7 @@ export function createSnapshotWriter<T>(file: string, debounceMs = 50): Snapshot
         const started = performance.now();
         await writeAtomically(file, JSON.stringify(take()));
         lastWriteMs = performance.now() - started;
+        options.onWritten?.();
       })
       .catch((error: unknown) => {
         failure = error;

@@ -1,7 +1,7 @@
-import { createHash } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
 import { once } from "node:events";
 import { createWriteStream } from "node:fs";
-import { mkdir, rm, writeFile } from "node:fs/promises";
+import { mkdir, rename, rm, writeFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { Readable, Transform } from "node:stream";
@@ -46,7 +46,9 @@ const FILE_METHODS = [
  * exception that took the whole local stack down; a key whose object fits but whose metadata file
  * does not was half stored, and answered 500 ever after. Keys and buckets it cannot keep are now
  * refused up front with S3's own errors (s3rver-key-limits.ts), writes fail as rejected promises, and
- * a listing skips files of keys that an older version half stored.
+ * a listing skips files of keys that an older version half stored. Files are replaced whole (written beside,
+ * then renamed), so a kill -9 mid-write leaves no torn body or metadata file: a torn metadata file answered
+ * 500 to every listing of its bucket, which also stopped the reconcile meant to repair after the kill.
  */
 export function guardS3rverStore(): void {
   if (applied) return;
@@ -90,7 +92,34 @@ export function guardS3rverStore(): void {
     // Read as absent, so that a listing skips it (it skips ENOENT); reads by key are refused in getObject.
     if (keyRefusal(this.rootDirectory, bucket, key))
       throw Object.assign(new Error("not stored"), { code: "ENOENT" });
-    return call("getMetadata", this, [bucket, key]);
+    try {
+      return await call("getMetadata", this, [bucket, key]);
+    } catch (error) {
+      // A metadata file a kill cut while s3rver wrote it in place (before putMetadata wrote files whole): s3rver
+      // parsed it on every read, so it answered 500 to the key's reads and every listing of its bucket, for
+      // good. Without it the object reads as stored without metadata, as s3rver reads one whose file was never written.
+      if (!(error instanceof SyntaxError)) throw error;
+      await rm(this.getResourcePath(bucket, key, "metadata.json"), { force: true });
+      return call("getMetadata", this, [bucket, key]);
+    }
+  };
+  prototype.putMetadata = async function putMetadata(
+    this: Store,
+    bucket: string,
+    key: string,
+    metadata: Record<string, unknown>,
+    md5?: string,
+  ) {
+    // s3rver's own, with each file replaced whole: a kill mid-write left a truncated metadata file.
+    const allowed = allowedMetadata();
+    const kept = Object.entries(metadata).filter(
+      ([name]) => allowed.has(name) || name.startsWith("x-amz-meta-"),
+    );
+    if (md5) await writeWhole(this.getResourcePath(bucket, key, "object.md5"), md5);
+    await writeWhole(
+      this.getResourcePath(bucket, key, "metadata.json"),
+      JSON.stringify(Object.fromEntries(kept), null, 2),
+    );
   };
   prototype.getObject = async function getObject(this: Store, bucket: string, key: string, options: unknown) {
     refuseWith(keyRefusal(this.rootDirectory, bucket, key));
@@ -116,12 +145,14 @@ export function guardS3rverStore(): void {
     return call("putObjectMultipart", this, [bucket, uploadId, parts]);
   };
   prototype.putObject = async function putObject(this: Store, object: StoredObject) {
-    const { size, md5 } = await writeContent(
-      this.getResourcePath(object.bucket, object.key, "object"),
-      object.content,
-    );
-    await this.putMetadata(object.bucket, object.key, object.metadata, md5);
-    return { size, md5 };
+    // The body is written beside and renamed into place, so a kill leaves the old object or the new one, never
+    // a torn one; the old MD5 goes first, so that a kill before the new one is written lets s3rver compute it.
+    const path = this.getResourcePath(object.bucket, object.key, "object");
+    const written = await writeContent(path, object.content);
+    await rm(this.getResourcePath(object.bucket, object.key, "object.md5"), { force: true });
+    await written.commit();
+    await this.putMetadata(object.bucket, object.key, object.metadata, written.md5);
+    return { size: written.size, md5: written.md5 };
   };
   prototype.putPart = async function putPart(
     this: Store,
@@ -132,9 +163,10 @@ export function guardS3rverStore(): void {
   ) {
     refuseWith(uploadIdRefusal(uploadId) ?? partNumberRefusal(partNumber));
     const partPath = join(this.getResourcePath(bucket, undefined, "uploads"), uploadId, String(partNumber));
-    const { size, md5 } = await writeContent(partPath, content);
-    await writeFile(`${partPath}.md5`, md5);
-    return { size, md5 };
+    const written = await writeContent(partPath, content);
+    await written.commit();
+    await writeFile(`${partPath}.md5`, written.md5);
+    return { size: written.size, md5: written.md5 };
   };
   for (const name of FILE_METHODS) {
     const guarded = prototype[name];
@@ -157,23 +189,40 @@ interface StoredObject {
   bucket: string;
   key: string;
   content: unknown;
-  metadata: unknown;
+  metadata: Record<string, unknown>;
+}
+
+/** A body written beside its file, with its size and MD5; `commit` renames it into place. */
+interface WrittenContent {
+  size: number;
+  md5: string;
+  commit(): Promise<void>;
 }
 
 /**
- * Writes a body (a Buffer or a stream) to a file and returns its size and MD5. Opening the file comes
- * first, so a refused name fails before any byte is read; every failure is a rejection (s3rver's own
- * stream had no error listener), and a partly written file is removed.
+ * Writes a body (a Buffer or a stream) beside `path` and returns its size and MD5; every failure is a
+ * rejection (s3rver's own stream had no error listener), and a partly written file is removed. The file
+ * beside has a short name (`.<hex>.tmp`, in the same folder, so that the rename is atomic) and no s3rver
+ * suffix, so listings never see it; a name too long for the file system fails at the rename.
  */
-async function writeContent(path: string, content: unknown): Promise<{ size: number; md5: string }> {
+async function writeContent(path: string, content: unknown): Promise<WrittenContent> {
   await mkdir(dirname(path), { recursive: true });
+  const draft = besidePath(path);
+  const commit = async () => {
+    try {
+      await rename(draft, path);
+    } catch (error) {
+      await rm(draft, { force: true });
+      throw error;
+    }
+  };
   if (Buffer.isBuffer(content)) {
-    await writeFile(path, content);
-    return { size: content.length, md5: createHash("md5").update(content).digest("hex") };
+    await writeFile(draft, content);
+    return { size: content.length, md5: createHash("md5").update(content).digest("hex"), commit };
   }
   if (!(content instanceof Readable))
     throw new TypeError("s3rver passed a body that is neither a Buffer nor a stream");
-  const out = createWriteStream(path);
+  const out = createWriteStream(draft);
   await once(out, "open");
   const md5 = createHash("md5");
   let size = 0;
@@ -187,10 +236,27 @@ async function writeContent(path: string, content: unknown): Promise<{ size: num
   try {
     await pipeline(content, measure, out);
   } catch (error) {
-    await rm(path, { force: true });
+    await rm(draft, { force: true });
     throw error;
   }
-  return { size, md5: md5.digest("hex") };
+  return { size, md5: md5.digest("hex"), commit };
+}
+
+/** Replaces a small file whole: written beside, then renamed over it. */
+async function writeWhole(path: string, text: string): Promise<void> {
+  await mkdir(dirname(path), { recursive: true });
+  const draft = besidePath(path);
+  try {
+    await writeFile(draft, text);
+    await rename(draft, path);
+  } catch (error) {
+    await rm(draft, { force: true });
+    throw error;
+  }
+}
+
+function besidePath(path: string): string {
+  return join(dirname(path), `.${randomBytes(6).toString("hex")}.tmp`);
 }
 
 function refuseWith(refusal: S3Refusal | null): void {
@@ -214,4 +280,12 @@ function partNumberRefusal(partNumber: unknown): S3Refusal | null {
     code: "InvalidArgument",
     message: "Part number must be an integer between 1 and 10000, inclusive",
   };
+}
+
+/** The system metadata s3rver keeps beside x-amz-meta-* (S3Object.ALLOWED_METADATA). */
+function allowedMetadata(): Set<string> {
+  const model: unknown = require("s3rver/lib/models/object");
+  const names = typeof model === "function" && "ALLOWED_METADATA" in model ? model.ALLOWED_METADATA : null;
+  if (!Array.isArray(names)) throw new Error("s3rver's S3Object has no ALLOWED_METADATA list");
+  return new Set(names.map(String));
 }

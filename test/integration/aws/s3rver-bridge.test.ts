@@ -1,3 +1,4 @@
+import { setTimeout as delay } from "node:timers/promises";
 import { JSONStringified } from "@aws-lambda-powertools/parser/helpers";
 import { S3EventNotificationEventBridgeSchema, SqsRecordSchema } from "@aws-lambda-powertools/parser/schemas";
 import type { S3EventNotificationEventBridge } from "@aws-lambda-powertools/parser/types";
@@ -237,6 +238,49 @@ describe("createS3rverBridge", () => {
 
     // Assert
     expect(bodies).toEqual([]);
+  });
+
+  it("answers an upload only once its event is sent when answerAfterSend", async () => {
+    // Prepare: a send that finishes only when the test says so.
+    let finish: () => void = () => undefined;
+    const sent = new Promise<void>((resolve) => {
+      finish = resolve;
+    });
+    bridge.stop();
+    bridge = createS3rverBridge(s3.server, () => sent, { answerAfterSend: true });
+    let answered = false;
+
+    // Act
+    const upload = put("held.txt").then(() => {
+      answered = true;
+    });
+    await delay(300);
+    const answeredBeforeSend = answered;
+    finish();
+    await upload;
+
+    // Assert
+    expect(answeredBeforeSend).toBe(false);
+    expect(answered).toBe(true);
+  });
+
+  it("answers an upload 500 when answerAfterSend and its event's send fails, and reports the failure", async () => {
+    // Prepare
+    bridge.stop();
+    bridge = createS3rverBridge(
+      s3.server,
+      async () => {
+        throw new Error("disk full");
+      },
+      { answerAfterSend: true },
+    );
+
+    // Act
+    const uploaded = await put("unqueued.txt").catch((error: unknown) => error);
+
+    // Assert
+    expect(uploaded).toMatchObject({ name: "InternalError", $metadata: { httpStatusCode: 500 } });
+    await expect(bridge.settled()).rejects.toThrow("disk full");
   });
 
   it("reports a failed send through settled without failing the upload", async () => {

@@ -46,7 +46,7 @@ describe("LOCAL_FUNCTION_TIMEOUT_MS", () => {
 describe("openPersistentQueue", () => {
   it("hides a received message for the visibility timeout it is opened with", async () => {
     // Prepare
-    const { queue } = await openPersistentQueue(dataDir, "ingest", z.string(), {
+    const { queue, flush } = await openPersistentQueue(dataDir, "ingest", z.string(), {
       visibilityTimeoutMs: queueVisibilityMs(LOCAL_FUNCTION_TIMEOUT_MS.ingest),
     });
     await queue.send("a");
@@ -55,6 +55,7 @@ describe("openPersistentQueue", () => {
     const before = Date.now();
     queue.receive();
     const [stored] = queue.snapshot().messages;
+    await flush();
 
     // Assert
     expect((stored?.visibleAt ?? 0) - before).toBeGreaterThanOrEqual(360_000);
@@ -65,7 +66,7 @@ describe("openPersistentQueue", () => {
 describe("startDrainLoop", () => {
   it("dead-letters a message that always fails after as many receives as the stack allows, and acknowledges the rest", async () => {
     // Prepare
-    const { queue } = await openPersistentQueue(dataDir, "ingest", z.string());
+    const { queue, flush } = await openPersistentQueue(dataDir, "ingest", z.string());
     for (const body of ["good-1", "poison", "good-2"]) await queue.send(body);
     const seen: string[] = [];
     const handler = (event: SQSEvent) => {
@@ -78,6 +79,8 @@ describe("startDrainLoop", () => {
     const loop = startDrainLoop(queue, handler, () => undefined, { retryDelayMs: 5, idleMs: 5 });
     await until(() => queue.deadLetters().length > 0 && queue.size() + queue.inFlight() === 0);
     await loop.stop();
+    // Written before the directory is removed, or a pending write would recreate files in it.
+    await flush();
 
     // Assert
     const maxReceives = stackNumber(/MAX_RECEIVES = (\d+);/);

@@ -36,6 +36,12 @@ export interface MemoryQueueOptions<T> {
    * writes, so a burst of changes costs one copy rather than one copy of the whole queue per change.
    */
   onDirty?: () => void;
+  /**
+   * Called with each message as it is sent; `send` resolves only once this has, as SQS answers SendMessage only
+   * once the message is stored: a caller that writes it down makes sends durable. It must read the message
+   * before returning, since the queue changes it as it is received.
+   */
+  onSend?: (message: Readonly<StoredMessage<T>>) => Promise<void> | void;
 }
 
 /** An in-process queue with SQS semantics (visibility timeout, redelivery, dead letters) for local runs and tests. */
@@ -111,7 +117,7 @@ export function createMemoryQueue<T = string>(options: MemoryQueueOptions<T> = {
     async send(body) {
       const at = now();
       const messageId = newId();
-      messages.set(messageId, {
+      const message: StoredMessage<T> = {
         messageId,
         body: structuredClone(body),
         sentAt: at,
@@ -120,8 +126,10 @@ export function createMemoryQueue<T = string>(options: MemoryQueueOptions<T> = {
         visibleAt: at,
         receiptHandle: null,
         lastError: null,
-      });
+      };
+      messages.set(messageId, message);
       changed();
+      await options.onSend?.(message);
     },
     receive(max = options.batchSize ?? 10) {
       const at = now();

@@ -36,6 +36,11 @@ export interface MemoryQueueSnapshot<T> {
   deadLetters: DeadLetter<T>[];
 }
 
+/** The schema of one stored message whose body matches `body`. */
+export function storedMessageSchema<T>(body: z.ZodType<T>): z.ZodType<StoredMessage<T>> {
+  return z.object({ ...messageFields, body });
+}
+
 /** The schema of a snapshot whose bodies match `body`, to parse one read back from disk. */
 export function memoryQueueSnapshotSchema<T>(body: z.ZodType<T>): z.ZodType<MemoryQueueSnapshot<T>> {
   const message = z.object({ ...messageFields, body });

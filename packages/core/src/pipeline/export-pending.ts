@@ -31,6 +31,9 @@ export interface ExportResult {
   invalid: number;
 }
 
+/** The name of the exporter's lease, the one that lets one exporter run at a time. */
+export const EXPORTER_LEASE = "exporter";
+
 const BATCH = 5_000;
 const STEP_ATTEMPTS = 3;
 
@@ -44,7 +47,7 @@ const STEP_ATTEMPTS = 3;
  */
 export async function exportPending(deps: PipelineDeps, window: ExportWindow): Promise<ExportResult> {
   const result: ExportResult = { leased: false, files: [], exported: 0, changedMeanwhile: 0, invalid: 0 };
-  if (!(await deps.records.acquireLease("exporter", window.owner, window.now, window.leaseUntil)))
+  if (!(await deps.records.acquireLease(EXPORTER_LEASE, window.owner, window.now, window.leaseUntil)))
     return result;
   result.leased = true;
   try {
@@ -56,7 +59,7 @@ export async function exportPending(deps: PipelineDeps, window: ExportWindow): P
     }
     return result;
   } finally {
-    await deps.records.releaseLease("exporter", window.owner);
+    await deps.records.releaseLease(EXPORTER_LEASE, window.owner);
   }
 }
 
