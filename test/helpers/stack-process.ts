@@ -32,9 +32,14 @@ const READY = /^sluice ready api=(\S+) s3=(\S+) bucket=(\S+) exports=(\S+) token
 
 /**
  * Starts the local stack on `dataDir` and any free loopback ports, with the legacy-provider flag given
- * directly so that the stack is this one child (no wrapper process between a signal and the stack).
+ * directly so that the stack is this one child (no wrapper process between a signal and the stack). A stack
+ * not ready within `readyWithinMs` is killed.
  */
-export async function spawnStack(dataDir: string, env: Record<string, string> = {}): Promise<StackProcess> {
+export async function spawnStack(
+  dataDir: string,
+  env: Record<string, string> = {},
+  readyWithinMs = 60_000,
+): Promise<StackProcess> {
   const child = spawn(
     process.execPath,
     ["--openssl-legacy-provider", resolve(ROOT, "packages/cli/bin/sluice.js"), "start"],
@@ -49,7 +54,9 @@ export async function spawnStack(dataDir: string, env: Record<string, string> = 
     stderr += text;
   });
   const exited = new Promise<number | null>((done) => child.once("exit", (code) => done(code)));
-  const line = await readyLine(child);
+  // A stack that neither gets ready nor exits (a hang) is killed, not left running after its test.
+  const hung = setTimeout(() => child.kill("SIGKILL"), readyWithinMs);
+  const line = await readyLine(child).finally(() => clearTimeout(hung));
   if (line === null) throw new StackExitedError(await exited, stderr);
   const pid = child.pid;
   if (pid === undefined) throw new Error("the stack has no pid");

@@ -176,7 +176,7 @@ describe("sluice start on a data directory another stack used", () => {
     inProcess.push(await startLocalStack(localEnv(dataDir), { onError: () => undefined }));
 
     // Act
-    const second = await spawnStack(dataDir).catch((error: unknown) => error);
+    const second = await spawnStack(dataDir, {}, 15_000).catch((error: unknown) => error);
 
     // Assert
     expect(second).toBeInstanceOf(StackExitedError);
