@@ -1,6 +1,6 @@
 import { mkdir, stat } from "node:fs/promises";
 import { dirname, join, resolve } from "node:path";
-import { build } from "esbuild";
+import { type BuildOptions, build } from "esbuild";
 
 /** The project root: where `functions/` and `sst.config.ts` live. */
 export const PROJECT_ROOT = resolve(import.meta.dirname, "../../..");
@@ -15,6 +15,18 @@ export const BANNER = [
   `const __filename = topLevelFileUrlToPath(import.meta.url)`,
   `const __dirname = topLevelFileUrlToPath(new topLevelURL(".", import.meta.url))`,
 ].join("\n");
+
+/** The esbuild settings SST's CLI uses for both the program and a function: ESM for Node, with the banner. */
+export const SST_ESM_BUILD = {
+  bundle: true,
+  format: "esm",
+  platform: "node",
+  target: "esnext",
+  mainFields: ["module", "main"],
+  sourcemap: false,
+  banner: { js: BANNER },
+  logLevel: "silent",
+} satisfies BuildOptions;
 
 /** What one built function is: its folder, the file Lambda loads, the handler string and the file's size. */
 export interface BuiltFunction {
@@ -38,17 +50,10 @@ export async function buildFunction(handler: string, out: string): Promise<Built
   const result = await build({
     entryPoints: [entry],
     outfile: file,
-    bundle: true,
-    format: "esm",
-    platform: "node",
-    target: "esnext",
-    mainFields: ["module", "main"],
+    ...SST_ESM_BUILD,
     keepNames: true,
     minify: true,
-    sourcemap: false,
-    banner: { js: BANNER },
     external: ["sharp", "pg-native"],
-    logLevel: "silent",
     metafile: false,
   });
   if (result.errors.length > 0) throw new Error(result.errors.map((e) => e.text).join("\n"));

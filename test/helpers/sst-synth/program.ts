@@ -1,7 +1,7 @@
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { build, type Plugin } from "esbuild";
-import { BANNER, PROJECT_ROOT } from "./build-function";
+import { PROJECT_ROOT, SST_ESM_BUILD } from "./build-function";
 
 /** `.sst/platform`, written by `npm run sst:install`. */
 export const PLATFORM = join(PROJECT_ROOT, ".sst/platform");
@@ -131,19 +131,12 @@ export async function buildProgram(options: {
   await build({
     entryPoints: [entry],
     outfile: file,
-    bundle: true,
-    format: "esm",
-    platform: "node",
-    target: "esnext",
-    mainFields: ["module", "main"],
-    sourcemap: false,
+    ...SST_ESM_BUILD,
     define: { $app: JSON.stringify(app), $cli: JSON.stringify(cli), $dev: "false" },
     inject: [join(PLATFORM, "src/shim/run.js")],
-    banner: { js: BANNER },
     nodePaths: [join(PLATFORM, "node_modules")],
     external: ["@pulumi/*", "@aws-sdk/*", "esbuild", "archiver", "glob", "prettier", "typescript"],
     plugins: [globals],
-    logLevel: "silent",
   });
   return file;
 }
