@@ -1,4 +1,5 @@
 import type { ByteSource } from "../byte-source";
+import { issue } from "../issues";
 import { codecOfFourcc, codecOfWaveFormat, isLossyAudio } from "./codec-names";
 import { failedOutcome, ProbeFailureError, readExactly } from "./probe-failure";
 import { emptyOutcome, type MediaProbe, type ProbeOutcome, type ProbeSettings } from "./probe-types";
@@ -22,6 +23,8 @@ interface AviHeaders {
   streams: AviStream[];
   /** OpenDML `dmlh` total frames, which counts the frames of every RIFF-AVIX part. */
   totalFrames: number | undefined;
+  /** Why the headers, though readable, cannot be trusted for the frame count or were read in part. */
+  damage: { code: "media-truncated" | "media-corrupt"; message: string } | undefined;
 }
 
 // The hdrl list is a few KB (ffmpeg reserves 4 KB per stream for OpenDML indexes).
@@ -34,7 +37,9 @@ const NO_FRAME_COUNT =
 /**
  * Measures an AVI file (video/x-msvideo, video/avi, video/msvideo) from its `hdrl` header list
  * alone, never reading `movi` or `idx1`: fps is the video stream's dwRate/dwScale and the
- * duration its frame count times dwScale/dwRate.
+ * duration its frame count times dwScale/dwRate. A file shorter than its RIFF size, or with an
+ * oversized `hdrl`, still plays in ffmpeg and every player (they read the chunks that are there), so
+ * it is kept with a warning rather than refused: only a file without readable headers is an error.
  */
 export const probeAvi: MediaProbe = async (source, settings) => {
   try {
@@ -49,26 +54,43 @@ async function readAviHeaders(source: ByteSource): Promise<AviHeaders> {
   if (ascii(riff, 0) !== "RIFF" || ascii(riff, 8) !== "AVI ") {
     throw new ProbeFailureError("media-corrupt", "the file does not start with a RIFF 'AVI ' header");
   }
-  const riffEnd = 8 + u32(riff, 4);
-  if (riffEnd > source.size) {
-    throw new ProbeFailureError(
-      "media-truncated",
-      `the file is ${source.size} bytes but its RIFF chunk ends at ${riffEnd}`,
-    );
-  }
+  const declaredEnd = 8 + u32(riff, 4);
+  // A cut download or a recording never finalized: players read the chunks that are there.
+  let damage: AviHeaders["damage"] =
+    declaredEnd > source.size
+      ? {
+          code: "media-truncated",
+          message: `the file is ${source.size} bytes but its RIFF chunk declares ${declaredEnd}: the header's frame count may count frames the file does not hold`,
+        }
+      : undefined;
+  const riffEnd = Math.min(declaredEnd, source.size);
   let at = 12;
   for (let i = 0; i < MAX_CHUNKS && at + 12 <= riffEnd; i++) {
     const head = await readExactly(source, at, 12, "chunk header");
     const size = u32(head, 4);
     if (ascii(head, 0) === "LIST" && ascii(head, 8) === "hdrl") {
       if (size < 4) throw new ProbeFailureError("media-corrupt", "the hdrl header list is empty");
-      if (size > HEADER_CAP) {
-        throw new ProbeFailureError(
-          "media-unsupported",
-          `the hdrl header list is ${size} bytes, over the ${HEADER_CAP} read`,
-        );
+      // A size past the RIFF end or the read cap is a damaged field (the list itself is a few KB):
+      // read up to the cap and keep the whole chunks found, as ffmpeg does.
+      const length = Math.min(size - 4, HEADER_CAP, riffEnd - at - 12);
+      if (length < size - 4) {
+        damage ??= {
+          code: "media-corrupt",
+          message: `the hdrl header list declares ${size} bytes; its first ${length} were read`,
+        };
       }
-      return parseHeaderList(riffChunksOf(await readExactly(source, at + 12, size - 4, "hdrl header list")));
+      const data = await readExactly(source, at + 12, length, "hdrl header list");
+      const cutByEnd = length < size - 4 && at + 12 + length >= source.size;
+      try {
+        const headers = parseHeaderList(riffChunksOf(data, { partial: length < size - 4 }));
+        if (headers.streams.length > 0 || !cutByEnd) return { ...headers, damage };
+      } catch (error) {
+        if (!cutByEnd) throw error;
+      }
+      throw new ProbeFailureError(
+        "media-truncated",
+        `the file ends inside its hdrl header list at byte ${at}`,
+      );
     }
     if (ascii(head, 0) === "LIST" && ascii(head, 8) === "movi") break;
     at += 8 + size + (size & 1);
@@ -76,7 +98,7 @@ async function readAviHeaders(source: ByteSource): Promise<AviHeaders> {
   throw new ProbeFailureError("media-corrupt", "no hdrl header list before the movie data");
 }
 
-function parseHeaderList(chunks: RiffChunk[]): AviHeaders {
+function parseHeaderList(chunks: RiffChunk[]): Omit<AviHeaders, "damage"> {
   const avih = chunks.find((chunk) => chunk.id === "avih")?.data;
   if (avih === undefined || avih.byteLength < 40)
     throw new ProbeFailureError("media-corrupt", "no avih main header");
@@ -109,10 +131,26 @@ function parseStream(list: RiffChunk): AviStream {
 
 function measure(headers: AviHeaders, settings: ProbeSettings): ProbeOutcome {
   const video = headers.streams.find((stream) => stream.type === "vids");
-  if (video !== undefined) return measureVideo(headers, video);
   const audio = headers.streams.find((stream) => stream.type === "auds");
-  if (audio !== undefined) return measureAudio(audio, settings);
-  throw new ProbeFailureError("media-corrupt", "the AVI has no video or audio stream");
+  const outcome =
+    video !== undefined
+      ? measureVideo(headers, video)
+      : audio !== undefined
+        ? measureAudio(audio, settings)
+        : undefined;
+  if (outcome === undefined)
+    throw new ProbeFailureError("media-corrupt", "the AVI has no video or audio stream");
+  const { damage } = headers;
+  if (damage === undefined) return outcome;
+  outcome.warnings.push(issue(damage.code, damage.message));
+  // A truncated file's header counts frames that are gone, so its duration is not measured.
+  if (damage.code === "media-truncated") {
+    const block = video !== undefined ? "videoMetadata" : "audioMetadata";
+    delete outcome.media.duration;
+    if (!outcome.omitted.some((o) => o.block === block))
+      outcome.omitted.push({ block, reason: damage.message });
+  }
+  return outcome;
 }
 
 function measureVideo(headers: AviHeaders, video: AviStream): ProbeOutcome {

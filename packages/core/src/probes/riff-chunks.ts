@@ -7,8 +7,11 @@ export interface RiffChunk {
   data: Uint8Array;
 }
 
-/** Splits a RIFF list's data into its chunks (word-aligned); a chunk that overruns the list is corrupt. */
-export function riffChunksOf(data: Uint8Array): RiffChunk[] {
+/**
+ * Splits a RIFF list's data into its chunks (word-aligned); a chunk that overruns the list is
+ * corrupt, unless the data is only the first part of the list (`partial`), where it ends the walk.
+ */
+export function riffChunksOf(data: Uint8Array, options: { partial?: boolean } = {}): RiffChunk[] {
   const view = new DataView(data.buffer, data.byteOffset, data.byteLength);
   const chunks: RiffChunk[] = [];
   let at = 0;
@@ -16,8 +19,10 @@ export function riffChunksOf(data: Uint8Array): RiffChunk[] {
     const id = String.fromCharCode(...data.subarray(at, at + 4));
     const size = view.getUint32(at + 4, true);
     const end = at + 8 + size;
-    if (end > data.byteLength)
+    if (end > data.byteLength) {
+      if (options.partial) break;
       throw new ProbeFailureError("media-corrupt", `the ${id} chunk overruns its list`);
+    }
     const isList = id === "LIST" && size >= 4;
     chunks.push({
       id,

@@ -156,8 +156,8 @@ describe("probeAvi", () => {
     expect(mp3Outcome.media.duration).toBeCloseTo((100 * 1152) / 44100, 9);
   });
 
-  it.each([8, 100, 6000])(
-    "returns a truncation error when mjpeg-10fps.avi is cut at byte %i",
+  it.each([8, 100, 4000])(
+    "returns a truncation error when mjpeg-10fps.avi is cut at byte %i, inside its headers",
     async (length) => {
       const { outcome } = await probe(fixture("mjpeg-10fps.avi").subarray(0, length));
 
@@ -165,6 +165,30 @@ describe("probeAvi", () => {
       expect(outcome.media).toEqual({});
     },
   );
+
+  it("keeps size and fps, omits the duration and warns when the file is cut after its headers", async () => {
+    // ffprobe opens the first 6,000 bytes (hdrl ends at 4,684): 64x48 at 10 fps, 0.5 s of frames.
+    const { outcome } = await probe(fixture("mjpeg-10fps.avi").subarray(0, 6000));
+
+    expect(outcome.errors).toEqual([]);
+    expect(outcome.media).toEqual({ width: 64, height: 48, fps: 10, codec: "mjpeg" });
+    expect(outcome.warnings.map((w) => w.code)).toEqual(["media-truncated"]);
+    expect(outcome.omitted).toEqual([
+      { block: "videoMetadata", reason: expect.stringMatching(/RIFF chunk declares/) },
+    ]);
+  });
+
+  it("reads the whole chunks of an hdrl whose size field overruns the file, and warns", async () => {
+    const bytes = Uint8Array.from(fixture("mjpeg-10fps.avi"));
+    new DataView(bytes.buffer).setUint32(16, 0x7ffffff0, true);
+
+    const { outcome } = await probe(bytes);
+
+    expect(outcome.errors).toEqual([]);
+    expect(outcome.media).toEqual({ width: 64, height: 48, fps: 10, codec: "mjpeg", duration: 1 });
+    expect(outcome.warnings.map((w) => w.code)).toEqual(["media-corrupt"]);
+    expect(outcome.omitted).toEqual([]);
+  });
 
   it("returns errors and never throws for empty, non-AVI and corrupt headers", async () => {
     const inputs = [
@@ -193,7 +217,7 @@ describe("probeAvi", () => {
     expect(outcomes.every((o) => Object.keys(o.media).length === 0)).toBe(true);
   });
 
-  it("refuses an hdrl list over 1 MB rather than reading it", async () => {
+  it("reads no more than 1 MB of an hdrl list that declares 2 MB", async () => {
     const head = concat(
       ascii("RIFF"),
       le([32, 2_000_100]),
@@ -205,7 +229,7 @@ describe("probeAvi", () => {
 
     const { outcome, stats } = await probe(sparseSource(2_000_108, head));
 
-    expect(outcome.errors.map((e) => e.code)).toEqual(["media-unsupported"]);
-    expect(stats.bytes).toBe(16 * 1024);
+    expect(outcome.errors.map((e) => e.code)).toEqual(["media-corrupt"]);
+    expect(stats.bytes).toBeLessThanOrEqual(1_000_000 + 16 * 1024);
   });
 });
