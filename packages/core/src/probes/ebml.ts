@@ -120,3 +120,17 @@ export function readFloat(data: Uint8Array): number {
 export function readString(data: Uint8Array): string {
   return new TextDecoder().decode(data).replace(/\0+$/, "");
 }
+
+/** Parses an element header inside a buffer, as the Cluster scan needs; undefined when the buffer ends first. */
+export function parseElementHeader(
+  bytes: Uint8Array,
+  at: number,
+): { id: number; headerLength: number; size: number | undefined } | undefined {
+  return parseHeader(bytes, at);
+}
+
+/** Decodes a variable-length unsigned number (a Block's track number); undefined when the buffer ends first. */
+export function readVarUint(bytes: Uint8Array, at: number): { value: number; length: number } | undefined {
+  const vint = readVint(bytes, at, 8, false);
+  return vint === undefined ? undefined : { value: vint.value, length: vint.length };
+}

@@ -14,6 +14,8 @@ export interface MatroskaHeaders {
   docType: string;
   info: Uint8Array;
   tracks: Uint8Array;
+  /** Where the Segment's data starts: the top-level elements, Clusters included, follow. */
+  segmentData: number;
 }
 
 const ID = {
@@ -70,6 +72,7 @@ export async function readMatroskaHeaders(source: ByteSource): Promise<MatroskaH
     docType,
     info: await readElementData(source, info, HEADER_CAP, "Segment Info"),
     tracks: await readElementData(source, tracks, HEADER_CAP, "Tracks element"),
+    segmentData: segment.dataOffset,
   };
 }
 
