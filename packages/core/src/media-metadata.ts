@@ -16,6 +16,12 @@ export const MediaMetadataSchema = z.object({
   codec: z.string().optional(),
   /** Degrees a video's display matrix turns it (ffprobe's sign); width and height are already as displayed. */
   rotation: z.number().int().optional(),
+  /**
+   * A video's stored frame size, set when the displayed width and height differ from it (a sample
+   * aspect ratio, a display size or a rotation applied); Encord receives only the displayed size.
+   */
+  codedWidth: z.number().int().positive().optional(),
+  codedHeight: z.number().int().positive().optional(),
   numChannels: z.number().int().positive().optional(),
   numPages: z.number().int().positive().optional(),
   charset: z.string().optional(),

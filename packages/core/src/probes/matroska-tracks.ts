@@ -1,4 +1,5 @@
 import { childrenOf, type EbmlChild, readFloat, readString, readUint } from "./ebml";
+import { type MatroskaDisplay, matroskaDisplaySize } from "./matroska-display";
 
 /** Segment Info: the timestamp scale and the Duration, which browser recordings leave out. */
 export interface MatroskaInfo {
@@ -6,6 +7,18 @@ export interface MatroskaInfo {
   timestampScale: number;
   /** Seconds; undefined when the file stores no Duration. */
   duration: number | undefined;
+}
+
+/** A video track's frame size and how it is displayed (the Display elements as stored, no defaults). */
+export interface MatroskaVideo {
+  pixelWidth: number;
+  pixelHeight: number;
+  displayWidth?: number;
+  displayHeight?: number;
+  /** 0 pixels, 1 centimetres, 2 inches, 3 display aspect ratio, 4 unknown (the spec's default is 0). */
+  displayUnit: number;
+  /** Pixels cropped off each edge of the stored frame before display. */
+  crop: { top: number; bottom: number; left: number; right: number };
 }
 
 /** The fields of a TrackEntry that the probe reports. */
@@ -16,9 +29,9 @@ export interface MatroskaTrack {
   codecPrivate: Uint8Array | undefined;
   /** Nanoseconds per frame; absent for variable-rate streams such as browser recordings. */
   defaultDuration: number | undefined;
-  video:
-    | { pixelWidth: number; pixelHeight: number; displayWidth?: number; displayHeight?: number }
-    | undefined;
+  video: MatroskaVideo | undefined;
+  /** The video's displayed size (matroska-display.ts), computed here so the probe only reports it. */
+  display: MatroskaDisplay | undefined;
   audio: { samplingFrequency: number; channels: number; bitDepth: number | undefined } | undefined;
 }
 
@@ -36,6 +49,10 @@ const ID = {
   displayWidth: 0x54b0,
   displayHeight: 0x54ba,
   displayUnit: 0x54b2,
+  pixelCropBottom: 0x54aa,
+  pixelCropTop: 0x54bb,
+  pixelCropLeft: 0x54cc,
+  pixelCropRight: 0x54dd,
   audio: 0xe1,
   samplingFrequency: 0xb5,
   outputSamplingFrequency: 0x78b5,
@@ -64,27 +81,33 @@ export function parseTracks(data: Uint8Array): MatroskaTrack[] {
       const video = find(fields, ID.video);
       const audio = find(fields, ID.audio);
       const codecId = find(fields, ID.codecId);
+      const picture = video === undefined ? undefined : parseVideo(childrenOf(video.data));
       return {
         type: uintOf(fields, ID.trackType) ?? 0,
         codecId: codecId === undefined ? "" : readString(codecId.data),
         codecPrivate: find(fields, ID.codecPrivate)?.data,
         defaultDuration: uintOf(fields, ID.defaultDuration) || undefined,
-        video: video === undefined ? undefined : parseVideo(childrenOf(video.data)),
+        video: picture,
+        display: picture && matroskaDisplaySize(picture),
         audio: audio === undefined ? undefined : parseAudio(childrenOf(audio.data)),
       };
     });
 }
 
-function parseVideo(fields: EbmlChild[]): MatroskaTrack["video"] {
-  // DisplayUnit 0 (pixels) and 3 (ffmpeg's choice: an aspect ratio) both give the displayed shape;
-  // centimetres and inches (1, 2) are left out rather than guessed at.
-  const unit = uintOf(fields, ID.displayUnit) ?? 0;
-  const inPixels = unit === 0 || unit === 3;
+// What the Display elements mean, and which defaults apply, is matroska-display.ts's to decide.
+function parseVideo(fields: EbmlChild[]): MatroskaVideo {
   return {
     pixelWidth: uintOf(fields, ID.pixelWidth) ?? 0,
     pixelHeight: uintOf(fields, ID.pixelHeight) ?? 0,
-    displayWidth: inPixels ? uintOf(fields, ID.displayWidth) : undefined,
-    displayHeight: inPixels ? uintOf(fields, ID.displayHeight) : undefined,
+    displayWidth: uintOf(fields, ID.displayWidth),
+    displayHeight: uintOf(fields, ID.displayHeight),
+    displayUnit: uintOf(fields, ID.displayUnit) ?? 0,
+    crop: {
+      top: uintOf(fields, ID.pixelCropTop) ?? 0,
+      bottom: uintOf(fields, ID.pixelCropBottom) ?? 0,
+      left: uintOf(fields, ID.pixelCropLeft) ?? 0,
+      right: uintOf(fields, ID.pixelCropRight) ?? 0,
+    },
   };
 }
 

@@ -1,13 +1,18 @@
 import { audioConfig } from "./mp4-audio-config";
 import { type Box, type BoxReader, Mp4FormatError } from "./mp4-boxes";
 
-/** A video sample entry: codec (ffprobe's codec_name) and coded size. */
+/** A video sample entry: codec (ffprobe's codec_name), coded size and pixel shape. */
 export interface VideoEntry {
   kind: "video";
   format: string;
   codec: string;
   width: number;
   height: number;
+  /**
+   * The `pasp` box's hSpacing:vSpacing; undefined without one, "unreadable" when the entry's child
+   * boxes do not parse (so whether it has one is unknown).
+   */
+  pixelAspect: [number, number] | undefined | "unreadable";
 }
 
 /** An audio sample entry, with what its codec configuration says over the entry's own fields. */
@@ -76,7 +81,20 @@ function videoEntry(r: BoxReader, entry: Box): VideoEntry {
     codec: VIDEO_CODECS[format] ?? format.trim(),
     width: r.u16(entry.start + 32, entry.end),
     height: r.u16(entry.start + 34, entry.end),
+    pixelAspect: pixelAspect(r, entry),
   };
+}
+
+// The child boxes of a visual sample entry follow its 78 bytes of fields. A damaged child list
+// leaves the pixel shape unknown rather than the file unreadable: ffmpeg still plays it.
+function pixelAspect(r: BoxReader, entry: Box): VideoEntry["pixelAspect"] {
+  try {
+    const pasp = r.children(entry.start + 86, entry.end).find((box) => box.type === "pasp");
+    return pasp && [r.u32(pasp.body, pasp.end), r.u32(pasp.body + 4, pasp.end)];
+  } catch (error) {
+    if (error instanceof Mp4FormatError) return "unreadable";
+    throw error;
+  }
 }
 
 /**

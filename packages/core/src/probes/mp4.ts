@@ -4,6 +4,7 @@
 import type { ByteSource } from "../byte-source";
 import { issue } from "../issues";
 import { Mp4FormatError } from "./mp4-boxes";
+import { mp4DisplaySize } from "./mp4-display";
 import { measureFragments } from "./mp4-fragments";
 import type { AudioEntry, VideoEntry } from "./mp4-sample-entry";
 import { isVariableFrameRate, presentTrack } from "./mp4-timing";
@@ -86,20 +87,16 @@ async function measureVideo(
   moovEnd: number,
 ): Promise<ProbeOutcome> {
   const outcome = emptyOutcome();
-  // ffprobe's width and height are the sample entry's (coded, cropped); the tkhd size also applies
-  // the pixel aspect ratio, so it is only the fallback.
-  const coded = entry.width > 0 && entry.height > 0 ? entry : track;
-  const quarterTurn = Math.abs(track.rotation) % 180 === 90;
   const { duration, fps, reason } = await timing(source, movie, track, moovEnd);
-  const media: MeasuredFields = { codec: entry.codec, rotation: track.rotation };
-  if (isCount(coded.width) && isCount(coded.height)) {
-    media.width = quarterTurn ? coded.height : coded.width;
-    media.height = quarterTurn ? coded.width : coded.height;
-  }
+  // Width and height are as displayed: the pixel shape and rotation applied, the coded size kept.
+  const shown = mp4DisplaySize(entry, track);
+  const media: MeasuredFields = { codec: entry.codec, rotation: track.rotation, ...shown.size };
   if (duration !== undefined) media.duration = duration;
   if (fps !== undefined) media.fps = fps;
   outcome.media = media;
-  if (reason) outcome.omitted.push({ block: "videoMetadata", reason });
+  for (const why of [reason, shown.reason]) {
+    if (why) outcome.omitted.push({ block: "videoMetadata", reason: why });
+  }
   if (!movie.fragmented && isVariableFrameRate(track.stts)) {
     outcome.warnings.push(
       issue(
