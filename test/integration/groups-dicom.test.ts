@@ -1,8 +1,10 @@
+import { readFileSync } from "node:fs";
 import { setTimeout as sleep } from "node:timers/promises";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { dicomFile } from "../helpers/dicom-writer";
 import { shuffled, urlsOf } from "../helpers/group-entries";
 import { type PipelineHarness, startPipeline } from "../helpers/pipeline-harness";
+import { probeMediaPath } from "../helpers/probe-truth";
 
 // A series has no count to wait for: it exports once quiet for the settle window, so the window
 // must outlast one upload round, or the exports run between rounds would send partial series.
@@ -131,5 +133,42 @@ describe("DICOM series in the pipeline", () => {
       "study4/b/2.25.300.5": [1, 2, 3, 4, 5, 6].map((i) => `study4/b/b-i0${i}.dcm`),
     });
     expect((await h.record("study4/b/b-i01.dcm"))?.groupKey).toBe("dicom:2.25.300.5");
+  }, 60_000);
+
+  it("skips a study folder's DICOMDIR with a note and exports its series once, whole, without it", async () => {
+    // Prepare: series a of the probe fixtures as a file set holds it, the DICOMDIR (dcmmkdir's) first.
+    const fixture = (name: string) => new Uint8Array(readFileSync(probeMediaPath(name)));
+    const uploads = [
+      { key: "study5/DICOMDIR", bytes: fixture("skip-dicomdir-series-a") },
+      ...[3, 1, 2].map((n) => ({ key: `study5/IM${n}`, bytes: fixture(`dicom-series-a-${n}.dcm`) })),
+    ];
+
+    // Act
+    await uploadInRounds(uploads, 2);
+
+    // Assert
+    const entries = (await h.exportedEntries()).filter((e) =>
+      urlsOf(e).some((u) => String(u).includes("/study5/")),
+    );
+    expect(
+      entries.map((e) => [e.importKey, e.title, urlsOf(e).map((u) => String(u).split("/").at(-1))]),
+    ).toEqual([["dicom_series", "study5/2.25.314159265358979323846.1.1", ["IM1", "IM2", "IM3"]]]);
+    const directory = await h.record("study5/DICOMDIR");
+    expect({
+      status: directory?.status,
+      dataType: directory?.dataType,
+      groupKey: directory?.groupKey,
+      state: directory?.export.state,
+      errors: directory?.errors.map((e) => e.code),
+    }).toEqual({
+      status: "skipped",
+      dataType: null,
+      groupKey: undefined,
+      state: "held",
+      errors: ["dicom-directory"],
+    });
+    const series = await h.record("dicom:2.25.314159265358979323846.1.1");
+    expect(series?.export.state).toBe("exported");
+    expect(series?.warnings.map((w) => w.code)).not.toContain("changed-after-export");
   }, 60_000);
 });

@@ -1,5 +1,6 @@
 import { fileTypeFromBuffer } from "file-type";
 import type { DataType } from "./data-type";
+import { DICOM_DIRECTORY_REASON, isDicomDirectory } from "./infer-type-dicom";
 import { hasNiftiMagic, inflateHead, isGzip, isUtf16Text, sniffText } from "./infer-type-sniff";
 import {
   ambiguousContainer,
@@ -12,6 +13,7 @@ import {
 } from "./infer-type-tables";
 import { peekIsoBmffTracks, peekMatroskaTracks, type TrackPeek } from "./infer-type-tracks";
 import { type Issue, issue } from "./issues";
+import { isRawDicom } from "./probes/dicom-raw";
 
 /**
  * How many leading bytes callers should read and pass as `head`: file-type needs 4,100; the
@@ -28,13 +30,15 @@ export type TypeInference =
       source: "content" | "extension" | "content-type";
       warnings: Issue[];
     }
-  | { ok: false; reason: string; code: "unknown-type" | "empty-object" };
+  | { ok: false; reason: string; code: "unknown-type" | "empty-object" | "dicom-directory" };
 
 type Evidence = TypedMime & { source: "extension" | "content-type"; label: string };
 
 type ContentVerdict =
   | { kind: "typed"; dataType: DataType; mimeType: string }
   | { kind: "unsupported"; mimeType: string }
+  /** A known kind of file that is not data to import (a DICOMDIR): skipped with its reason. */
+  | { kind: "skipped"; code: "dicom-directory"; reason: string }
   | { kind: "text" }
   | { kind: "legacy-text" }
   | { kind: "binary" };
@@ -61,6 +65,7 @@ export async function inferDataType(input: {
       .map((e) => mismatch(`content is ${content.dataType} (${content.mimeType})`, e, content.dataType));
     return { ok: true, dataType: content.dataType, mimeType: content.mimeType, source: "content", warnings };
   }
+  if (content.kind === "skipped") return { ok: false, code: content.code, reason: content.reason };
   if (content.kind === "unsupported") {
     return unknown(`its content is ${content.mimeType}, which Sluice does not import`, key, contentType);
   }
@@ -145,6 +150,9 @@ async function sniffContent(head: Uint8Array, hint: DataType | undefined): Promi
   }
   if (isUtf16Text(head.subarray(0, HEAD_BYTES))) return { kind: "text" };
   const detected = await fileTypeFromBuffer(head);
+  if (detected?.mime === "application/dicom" && isDicomDirectory(head)) {
+    return { kind: "skipped", code: "dicom-directory", reason: DICOM_DIRECTORY_REASON };
+  }
   if (detected) {
     const container = ambiguousContainer(detected.mime);
     if (container) {
@@ -156,6 +164,8 @@ async function sniffContent(head: Uint8Array, hint: DataType | undefined): Promi
       ? { kind: "typed", dataType, mimeType: detected.mime }
       : { kind: "unsupported", mimeType: detected.mime };
   }
+  // A raw data set has no signature file-type knows; its first elements' structure is the signature.
+  if (isRawDicom(head)) return { kind: "typed", dataType: "dicom", mimeType: "application/dicom" };
   const text = sniffText(head.subarray(0, HEAD_BYTES));
   return text.kind === "text" ? { kind: "text" } : text;
 }

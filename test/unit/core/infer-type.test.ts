@@ -1,4 +1,4 @@
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { constants, gunzipSync, gzipSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
@@ -410,5 +410,68 @@ describe("inferDataType", () => {
 describe("HEAD_BYTES", () => {
   it("covers at least the 4,100 bytes file-type needs", () => {
     expect(HEAD_BYTES).toBeGreaterThanOrEqual(4100);
+  });
+});
+
+describe("inferDataType on DICOM", () => {
+  const PROBE_MEDIA = resolve(import.meta.dirname, "../../fixtures/probe/media");
+  const probeHead = (name: string) => readFileSync(resolve(PROBE_MEDIA, name)).subarray(0, HEAD_BYTES);
+
+  it("types a raw DICOM data set by its content when it has no preamble, meta header or extension", async () => {
+    const result = await inferDataType({
+      head: probeHead("dicom-raw-series-c-1.dcm"),
+      key: "archive/IM0001",
+    });
+
+    expect(result).toEqual({
+      ok: true,
+      dataType: "dicom",
+      mimeType: "application/dicom",
+      source: "content",
+      warnings: [],
+    });
+  });
+
+  it.each(["study/DICOMDIR", "study/index.dcm", "study/dicomdir"])(
+    "skips a DICOMDIR with a dicom-directory reason when its key is %s",
+    async (key) => {
+      const result = await inferDataType({ head: probeHead("skip-dicomdir-series-a"), key });
+
+      expect(result).toMatchObject({ ok: false, code: "dicom-directory" });
+      expect(result.ok ? "" : result.reason).toContain("1.2.840.10008.1.3.10");
+    },
+  );
+
+  it("types an image named DICOMDIR as DICOM when its content is not a directory", async () => {
+    const result = await inferDataType({ head: probeHead("dicom-series-a-1.dcm"), key: "study/DICOMDIR" });
+
+    expect(result).toMatchObject({ ok: true, dataType: "dicom", source: "content" });
+  });
+
+  it("types no other probe fixture as DICOM when the key has no extension", async () => {
+    const others = readdirSync(PROBE_MEDIA).filter(
+      (name) => !name.includes("dicom") && !name.startsWith("broken-"),
+    );
+
+    const typed = await Promise.all(
+      others.map(
+        async (name) => [name, await inferDataType({ head: probeHead(name), key: "blob" })] as const,
+      ),
+    );
+
+    expect(others.length).toBeGreaterThan(40);
+    expect(typed.filter(([, t]) => t.ok && t.dataType === "dicom").map(([name]) => name)).toEqual([]);
+  });
+
+  it.each([
+    ["one element, then another group", [8, 0, 0x16, 0, 2, 0, 0, 0, 0x31, 0, 0x10, 0, 0x10, 0, 0, 0, 0, 0]],
+    ["an odd length", [8, 0, 0x16, 0, 3, 0, 0, 0, 0x31, 0x32, 0x33, 8, 0, 0x18, 0, 0, 0, 0, 0]],
+    ["tags out of order", [8, 0, 0x18, 0, 0, 0, 0, 0, 8, 0, 0x16, 0, 0, 0, 0, 0, 0x10, 0, 0x10, 0]],
+  ])("leaves bytes untyped when they open with group 0008 but have %s", async (_, bytes) => {
+    const head = Uint8Array.from([...bytes, ...new Array<number>(64).fill(0x7f)]);
+
+    const result = await inferDataType({ head, key: "blob" });
+
+    expect(result).toMatchObject({ ok: false, code: "unknown-type" });
   });
 });

@@ -18,8 +18,11 @@ const audios = named(/\.(mp3|wav|flac|ogg|opus|m4a)$/);
 const sizeOf = (name: string) => statSync(probeMediaPath(name)).size;
 
 describe("listProbeFixtures", () => {
-  it("lists every media fixture except the broken ones when reading the truth directory", () => {
-    const media = readdirSync(probeMediaPath("")).filter((name) => !name.startsWith("broken-"));
+  it("lists every media fixture except the broken and skipped ones when reading the truth directory", () => {
+    // `skip-` fixtures are files typing leaves out by content (a DICOMDIR): no media, so no truth.
+    const media = readdirSync(probeMediaPath("")).filter(
+      (name) => !name.startsWith("broken-") && !name.startsWith("skip-"),
+    );
 
     const listed = fixtures.map((f) => f.name);
 
@@ -184,5 +187,21 @@ describe("expectedDicom", () => {
     expect(b.seriesInstanceUid).not.toBe(a.seriesInstanceUid);
     expect(b).toMatchObject({ instanceNumber: 1, modality: "XC", rows: 14, columns: 20 });
     expect(b.sopInstanceUid).toMatch(/^[0-9.]+$/);
+  });
+
+  it("reads the data set of a raw file when its dump has an empty meta header section", () => {
+    const a = expectedDicom("dicom-series-a-1.dcm");
+
+    const raw = expectedDicom("dicom-raw-series-c-1.dcm");
+
+    expect(raw).toEqual({
+      seriesInstanceUid: `${a.studyInstanceUid}.3`,
+      studyInstanceUid: a.studyInstanceUid,
+      sopInstanceUid: `${a.studyInstanceUid}.3.1`,
+      instanceNumber: 1,
+      modality: "OT",
+      rows: 10,
+      columns: 18,
+    });
   });
 });

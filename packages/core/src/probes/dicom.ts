@@ -2,6 +2,7 @@ import dicomParser, { type DataSet } from "dicom-parser";
 import type { ByteSource } from "../byte-source";
 import { type InflatedPrefix, inflatePrefix } from "../inflate-prefix";
 import { issue } from "../issues";
+import { IMPLICIT_VR_LITTLE_ENDIAN, isRawDicom } from "./dicom-raw";
 import { failedOutcome, ProbeFailureError } from "./probe-failure";
 import { emptyOutcome, type MeasuredFields, type MediaProbe, type ProbeOutcome } from "./probe-types";
 
@@ -39,8 +40,9 @@ type Parsed = { dataSet?: DataSet; failure?: string; inflate: "none" | InflatedP
 const NOTHING = new Uint8Array(0);
 
 /**
- * Reads a DICOM Part 10 file's header up to its pixel data (`application/dicom`): the series,
- * study and instance keys that group files into series, and Rows × Columns as height × width.
+ * Reads a DICOM file's header up to its pixel data (`application/dicom`): the series, study and
+ * instance keys that group files into series, and Rows × Columns as height × width. A Part 10 file
+ * or a legacy raw data set (Implicit VR Little Endian from byte 0, see `isRawDicom`).
  */
 export const probeDicom: MediaProbe = async (source) => {
   try {
@@ -52,10 +54,13 @@ export const probeDicom: MediaProbe = async (source) => {
 
 async function readHeader(source: ByteSource): Promise<ProbeOutcome> {
   if (source.size === 0) throw new ProbeFailureError("media-truncated", "the file is empty");
+  let raw: boolean | undefined;
   for (let length = HEAD_BYTES; ; length *= 4) {
     const head = await source.read(0, length);
     const whole = head.byteLength >= source.size;
-    const { dataSet, failure, inflate } = await parse(head);
+    // Decided on the first head, whose first elements are all the raw check looks at.
+    raw ??= !hasDicmPrefix(head) && isRawDicom(head);
+    const { dataSet, failure, inflate } = await parse(head, raw);
     const overBudget = inflate === "budget";
     if (dataSet !== undefined && (isPastFields(dataSet) || (whole && failure === undefined && !overBudget))) {
       // A deflated data set's offsets count inflated bytes, not the file's.
@@ -63,7 +68,9 @@ async function readHeader(source: ByteSource): Promise<ProbeOutcome> {
       return outcomeOf(dataSet);
     }
     if (failure?.includes("DICM prefix not found")) {
-      throw new ProbeFailureError("media-corrupt", "not a DICOM Part 10 file: no DICM prefix at byte 128");
+      const message =
+        "not a DICOM Part 10 file: no DICM prefix at byte 128, nor a raw data set (group 0008 elements in Implicit VR Little Endian from byte 0)";
+      throw new ProbeFailureError("media-corrupt", message);
     }
     if (inflate === "corrupt") {
       throw new ProbeFailureError(
@@ -89,24 +96,29 @@ async function readHeader(source: ByteSource): Promise<ProbeOutcome> {
  * cannot stop early: a first pass only learns where the deflated data starts, the data set is then
  * inflated up to the budget with a stream, and a second pass parses what came out.
  */
-async function parse(head: Uint8Array): Promise<Parsed> {
+async function parse(head: Uint8Array, raw: boolean): Promise<Parsed> {
   let start: number | undefined;
-  const first = parseWith(head, (_bytes, position) => {
+  const first = parseWith(head, raw, (_bytes, position) => {
     start = position;
     return NOTHING;
   });
   if (start === undefined) return { ...first, inflate: "none" };
   const inflated = await inflatePrefix(head.subarray(start), "raw", MAX_HEAD_BYTES);
-  return { ...parseWith(head, () => inflated.bytes), inflate: inflated.stop };
+  return { ...parseWith(head, raw, () => inflated.bytes), inflate: inflated.stop };
 }
 
-/** Parses a head; dicom-parser throws strings, Errors, or `{ exception, dataSet }` with what it read. */
+/**
+ * Parses a head; dicom-parser throws strings, Errors, or `{ exception, dataSet }` with what it read.
+ * A raw data set is parsed from byte 0 in the transfer syntax it was checked to have.
+ */
 function parseWith(
   head: Uint8Array,
+  raw: boolean,
   inflater: (bytes: Uint8Array, position: number) => Uint8Array,
 ): { dataSet?: DataSet; failure?: string } {
+  const syntax = raw ? { TransferSyntaxUID: IMPLICIT_VR_LITTLE_ENDIAN } : {};
   try {
-    return { dataSet: dicomParser.parseDicom(head, { untilTag: PIXEL_DATA, inflater }) };
+    return { dataSet: dicomParser.parseDicom(head, { untilTag: PIXEL_DATA, inflater, ...syntax }) };
   } catch (thrown) {
     if (typeof thrown === "object" && thrown !== null && "exception" in thrown) {
       const failure = describe(thrown.exception);
@@ -168,6 +180,10 @@ function outcomeOf(dataSet: DataSet | undefined): ProbeOutcome {
     outcome.warnings.push(issue("dicom-field-missing", `the header has no ${missing.join(", ")}`));
   }
   return outcome;
+}
+
+function hasDicmPrefix(head: Uint8Array): boolean {
+  return head[128] === 0x44 && head[129] === 0x49 && head[130] === 0x43 && head[131] === 0x4d;
 }
 
 function isDataSet(value: unknown): value is DataSet {

@@ -14,6 +14,7 @@ const FIXTURES = [
   "dicom-series-a-2.dcm",
   "dicom-series-a-3.dcm",
   "dicom-series-b-1.dcm",
+  "dicom-raw-series-c-1.dcm",
 ];
 
 const fixture = (name: string) => new Uint8Array(readFileSync(probeMediaPath(name)));
@@ -46,6 +47,22 @@ function element(tag: string, vr: string, value: string | { length: number }): U
     long ? 12 : 8,
   );
   return bytes;
+}
+
+/** An Implicit VR Little Endian element: tag, 4-byte length, then the value (text padded to even length). */
+function implicit(tag: string, value: string | number[]): Uint8Array {
+  const bytes =
+    typeof value === "string" ? [...value.padEnd(value.length + (value.length % 2), "\0")] : value;
+  const out = new DataView(new ArrayBuffer(8 + bytes.length));
+  out.setUint16(0, Number.parseInt(tag.slice(0, 4), 16), true);
+  out.setUint16(2, Number.parseInt(tag.slice(4), 16), true);
+  out.setUint32(4, bytes.length, true);
+  const element = new Uint8Array(out.buffer);
+  element.set(
+    bytes.map((b) => (typeof b === "string" ? b.charCodeAt(0) : b)),
+    8,
+  );
+  return element;
 }
 
 /** A US element (Rows, Columns). */
@@ -268,6 +285,57 @@ describe("probeDicom", () => {
     // Assert
     expect(outcome.media).toEqual({});
     expect(outcome.errors.map((e) => e.code)).toEqual(["media-truncated"]);
+  });
+
+  it("reads a raw data set of group 0008 elements in Implicit VR Little Endian with 1 GB of pixel data in one read", async () => {
+    // Prepare
+    const uid = (tag: string, value: string) => implicit(tag, value);
+    const source = createCachingByteSource(
+      spliced([
+        uid("00080016", "1.2.840.10008.5.1.4.1.1.7"),
+        uid("00080018", "1.2.3.4.5"),
+        implicit("00080060", "CT"),
+        implicit("0008103e", "Chest"),
+        uid("0020000d", "1.2.3"),
+        uid("0020000e", "1.2.3.4"),
+        implicit("00200013", "7 "),
+        implicit("00280010", [0x00, 0x02]),
+        implicit("00280011", [0x00, 0x01]),
+        Uint8Array.from([0xe0, 0x7f, 0x10, 0x00, 0x00, 0xca, 0x9a, 0x3b]),
+        { zeros: 1e9 },
+      ]),
+    );
+
+    // Act
+    const outcome = await probe(source);
+
+    // Assert
+    expect(outcome).toEqual(EXPECTED);
+    expect(source.stats).toEqual({ requests: 1, bytes: 64 * 1024 });
+  });
+
+  it("keeps the clear error when bytes open with group 0008 but are not well-formed elements", async () => {
+    // Prepare: (0008,0016) then (0008,0005), a tag out of order, as random bytes would give.
+    const source = cached(
+      Uint8Array.from([
+        ...implicit("00080016", "1.2.3.4"),
+        ...implicit("00080005", "ISO_IR 100"),
+        ...new Array(200).fill(7),
+      ]),
+    );
+
+    // Act
+    const outcome = await probe(source);
+
+    // Assert
+    expect(outcome.media).toEqual({});
+    expect(outcome.errors).toEqual([
+      {
+        code: "media-corrupt",
+        message:
+          "DICOM: not a DICOM Part 10 file: no DICM prefix at byte 128, nor a raw data set (group 0008 elements in Implicit VR Little Endian from byte 0)",
+      },
+    ]);
   });
 
   it.each([
