@@ -2,7 +2,6 @@ import type { ByteSource } from "../byte-source";
 import { parseAt, parseIndirectObject, readStreamData } from "./pdf-objects";
 import { integerEntry, isDict, isName, type PdfBudget, spendEntries } from "./pdf-stream";
 import { corrupt, type PdfDict, PdfLexer, type PdfValue } from "./pdf-syntax";
-import { ProbeFailureError } from "./probe-failure";
 
 /** Where an object lives: nowhere (free), at a file offset, or at an index inside an object stream. */
 export type XrefEntry =
@@ -23,7 +22,8 @@ const TAIL_BYTES = 2048;
 const MAX_SECTION_BYTES = 64 * 1024 * 1024;
 const MAX_SECTIONS = 1024;
 
-type Section = { entries: Map<number, XrefEntry>; trailer: PdfDict };
+/** One cross-reference section: its entries and its trailer (a stream's dictionary). */
+export type Section = { entries: Map<number, XrefEntry>; trailer: PdfDict };
 
 /** One shared free entry: most entries of a bloated table are free, and each would cost an object. */
 const FREE: XrefEntry = { kind: "free" };
@@ -65,16 +65,12 @@ async function findStartxref(source: ByteSource): Promise<number> {
   const at = tail.lastIndexOf("startxref");
   const match = at < 0 ? null : /^startxref\s+(\d+)/.exec(tail.slice(at));
   if (match?.[1] !== undefined) return Number(match[1]);
-  // Tell a cut PDF from something else: only the former starts with the header.
-  const head = latin1(await source.read(0, 8));
-  if (!head.startsWith("%PDF-")) throw corrupt("not a PDF: no %PDF- header");
-  throw new ProbeFailureError(
-    "media-truncated",
-    `no startxref in the last ${TAIL_BYTES} bytes: the file is cut short`,
-  );
+  // A cut file or one with a broken tail: the caller tells them from non-PDFs and scans for objects.
+  throw corrupt(`no startxref in the last ${TAIL_BYTES} bytes`);
 }
 
-async function readSection(source: ByteSource, offset: number, budget: PdfBudget): Promise<Section> {
+/** Reads one cross-reference section (a table or a stream) that starts at `offset`. */
+export async function readSection(source: ByteSource, offset: number, budget: PdfBudget): Promise<Section> {
   const what = `the cross-reference section at byte ${offset}`;
   const limits = { initial: 16 * 1024, max: MAX_SECTION_BYTES };
   const parsed = await parseAt(

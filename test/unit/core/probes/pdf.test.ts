@@ -4,6 +4,7 @@ import { describe, expect, it } from "vitest";
 import { type ByteSource, createMemoryByteSource } from "../../../../packages/core/src/byte-source";
 import { createCachingByteSource } from "../../../../packages/core/src/caching-byte-source";
 import { probePdf } from "../../../../packages/core/src/probes/pdf";
+import { MAX_SCAN_BYTES } from "../../../../packages/core/src/probes/pdf-recover";
 import { DEFAULT_PROBE_SETTINGS } from "../../../../packages/core/src/probes/probe-types";
 import { expectedPdfPages, probeMediaPath } from "../../../helpers/probe-truth";
 
@@ -304,20 +305,35 @@ describe("probePdf", () => {
     },
   );
 
-  it("reports media-truncated when the file is cut before its trailer", async () => {
-    // Prepare
+  it("counts the pages with a pdf-damaged warning when the file is cut after its page tree", async () => {
+    // Prepare: Ghostscript writes the page tree before the cut at the middle; Ghostscript counts 3 there too.
     const bytes = fixture("pdf-3-pages.pdf");
 
     // Act
     const outcome = await probe(cached(bytes.subarray(0, Math.floor(bytes.length / 2))));
 
     // Assert
-    expect(outcome.media).toEqual({});
-    expect(outcome.errors.map((e) => e.code)).toEqual(["media-truncated"]);
+    expect(outcome.errors).toEqual([]);
+    expect(outcome.media.numPages).toBe(3);
+    expect(outcome.warnings.map((w) => w.code)).toEqual(["pdf-damaged"]);
   });
 
-  it("reports media-corrupt without scanning the file when startxref points at no cross-reference", async () => {
-    // Prepare: a 10 GB file whose startxref lands inside the zero padding.
+  it("reports media-truncated when the file is cut before its catalog", async () => {
+    // Prepare
+    const bytes = fixture("pdf-3-pages.pdf");
+
+    // Act
+    const outcome = await probe(cached(bytes.subarray(0, 1000)));
+
+    // Assert
+    expect(outcome.media).toEqual({});
+    expect(outcome.errors).toEqual([
+      { code: "media-truncated", message: expect.stringContaining("names a document catalog") },
+    ]);
+  });
+
+  it("omits the PDF block with a warning, without scanning the file, when a 10 GB file's startxref points at no cross-reference", async () => {
+    // Prepare: the startxref lands inside the zero padding; the file is far over the scan's bound.
     const pdf = bigPdf(10_000_000_000, 2).text("startxref\n5000000\n%%EOF\n");
     const source = createCachingByteSource(pdf.source());
 
@@ -325,22 +341,52 @@ describe("probePdf", () => {
     const outcome = await probe(source);
 
     // Assert
+    expect(outcome.errors).toEqual([]);
     expect(outcome.media).toEqual({});
-    expect(outcome.errors.map((e) => e.code)).toEqual(["media-corrupt"]);
+    expect(outcome.omitted).toEqual([
+      { block: "pdfMetadata", reason: expect.stringContaining(`at most ${MAX_SCAN_BYTES} bytes`) },
+    ]);
+    expect(outcome.warnings.map((w) => w.code)).toEqual(["pdf-damaged"]);
     expect(source.stats.bytes).toBeLessThanOrEqual(64 * 1024);
   });
 
-  it("reports media-corrupt when a cross-reference offset points at another object", async () => {
-    // Prepare
-    const pdf = new PdfWriter().object(1, "<< /Type /Catalog /Pages 2 0 R >>").object(2, "<< /Count 1 >>");
+  it("counts the pages from a scan when a cross-reference offset points at another object", async () => {
+    // Prepare: object 2's entry points at object 1.
+    const pdf = new PdfWriter().object(1, "<< /Type /Catalog /Pages 2 0 R >>");
+    pdf.object(2, "<< /Type /Pages /Kids [3 0 R] /Count 1 >>").object(3, "<< /Type /Page /Parent 2 0 R >>");
     pdf.offsets.set(2, pdf.offsets.get(1) ?? 0);
-    pdf.xrefTable(3, "/Root 1 0 R");
+    pdf.xrefTable(4, "/Root 1 0 R");
 
     // Act
     const outcome = await probe(createCachingByteSource(pdf.source()));
 
     // Assert
-    expect(outcome.errors).toEqual([{ code: "media-corrupt", message: expect.stringContaining("object 1") }]);
+    expect(outcome.errors).toEqual([]);
+    expect(outcome.media.numPages).toBe(1);
+    expect(outcome.warnings).toEqual([{ code: "pdf-damaged", message: expect.stringContaining("object 1") }]);
+  });
+
+  it.each([
+    ["scans the whole file when it is just under", MAX_SCAN_BYTES - 2_000, { numPages: 2 }, MAX_SCAN_BYTES],
+    ["omits the block without a scan when the file is just over", MAX_SCAN_BYTES + 1, {}, 64 * 1024],
+  ])("%s the scan's bound and every offset is shifted", async (_, padding, media, maxBytes) => {
+    // Prepare: an editor inserted 7 bytes after the header and left the table as it was.
+    const pdf = new PdfWriter().padding(1, padding).object(2, "<< /Type /Catalog /Pages 3 0 R >>");
+    pdf.object(3, "<< /Type /Pages /Kids [4 0 R 5 0 R] /Count 2 >>");
+    pdf.object(4, "<< /Type /Page /Parent 3 0 R >>").object(5, "<< /Type /Page /Parent 3 0 R >>");
+    for (const [num, at] of pdf.offsets) pdf.offsets.set(num, at - 7);
+    const source = createCachingByteSource(pdf.xrefTable(6, "/Root 2 0 R").source());
+
+    // Act
+    const outcome = await probe(source);
+
+    // Assert
+    expect(outcome.errors).toEqual([]);
+    expect(outcome.media).toEqual(media);
+    expect(outcome.warnings.map((w) => w.code)).toEqual(["pdf-damaged"]);
+    // The scan reads at most 4 ranges of 4 MB after the few reads of the cross-reference.
+    expect(source.stats.requests).toBeLessThanOrEqual(5 + 4);
+    expect(source.stats.bytes).toBeLessThanOrEqual(maxBytes);
   });
 
   it.each([
