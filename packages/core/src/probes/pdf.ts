@@ -8,7 +8,7 @@ import { readCrossReference } from "./pdf-xref";
 import { failedOutcome, ProbeFailureError } from "./probe-failure";
 import { emptyOutcome, type MediaProbe, type ProbeOutcome } from "./probe-types";
 
-/** Readers accept the header anywhere in the first 1024 bytes (ISO 32000-1 §7.5.2 implementation note). */
+/** Readers accept the header anywhere in the first 1024 bytes (ISO 32000-1 Annex H, Acrobat implementation notes). */
 const HEADER_WINDOW = 1024;
 
 /**
