@@ -236,8 +236,12 @@ function nextRecord(
     existing.export.state === "exported" &&
     existing.etag !== derived.etag
   ) {
-    const differs = stableStringify(existing.mediaMetadata) !== stableStringify(derived.mediaMetadata);
-    if (differs) {
+    // Only what Encord registered can be stale: the entry's media blocks, not Sluice's own fields
+    // (coded size, omitted reasons) that a newer Sluice may add to the same file's mediaMetadata.
+    if (
+      stableStringify(mediaBlocksOf(existing.importEntry)) !==
+      stableStringify(mediaBlocksOf(derived.importEntry))
+    ) {
       derived.warnings.push(
         issue(
           "encord-media-stale",
@@ -247,6 +251,15 @@ function nextRecord(
     }
   }
   return { ...derived, export: exportState, revision, sequencers: merged };
+}
+
+/** The media blocks of an import entry (`videoMetadata`, `imageMetadata`, …): what Encord registers. */
+function mediaBlocksOf(entry: JsonObject | null): JsonObject {
+  const blocks: JsonObject = {};
+  for (const [name, value] of Object.entries(entry ?? {})) {
+    if (name.endsWith("Metadata") && name !== "clientMetadata" && value !== undefined) blocks[name] = value;
+  }
+  return blocks;
 }
 
 /** Whether a derivation changed anything of the stored record but its time. */
