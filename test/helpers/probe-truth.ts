@@ -58,6 +58,19 @@ const TOOLS: Record<string, TruthTool> = {
   "file.txt": "file",
 };
 
+/**
+ * Extra truth where the standard tool guesses (see the fixtures README): counted from the file's own
+ * structure by the script that made it. It sits beside the tool's truth, so it lists no fixture.
+ */
+const STRUCTURE_SUFFIX = ".structure.json";
+
+/** Reads a fixture's ground truth counted from its own structure (`<file>.structure.json`). */
+export function structuralTruth(name: string): Record<string, unknown> {
+  const parsed: unknown = JSON.parse(readTruth(name, STRUCTURE_SUFFIX.slice(1)));
+  if (!isFields(parsed)) throw new Error(`${name}: structure truth is not an object`);
+  return parsed;
+}
+
 /** Returns the absolute path of a probe fixture's media file. */
 export function probeMediaPath(name: string): string {
   return mediaDir + name;
@@ -67,6 +80,7 @@ export function probeMediaPath(name: string): string {
 export function listProbeFixtures(): ProbeFixture[] {
   return readdirSync(truthDir)
     .sort()
+    .filter((file) => !file.endsWith(STRUCTURE_SUFFIX))
     .map((file) => {
       const match = /^(.+)\.([a-z]+\.(?:json|txt))$/.exec(file);
       const tool = match?.[2] === undefined ? undefined : TOOLS[match[2]];

@@ -9,12 +9,13 @@ import {
   expectedVideo,
   listProbeFixtures,
   probeMediaPath,
+  structuralTruth,
 } from "../../helpers/probe-truth";
 
 const fixtures = listProbeFixtures();
 const named = (pattern: RegExp) => fixtures.filter((f) => pattern.test(f.name)).map((f) => f.name);
 const videos = named(/\.(mp4|mov|webm|mkv|avi)$/);
-const audios = named(/\.(mp3|wav|flac|ogg|opus|m4a)$/);
+const audios = named(/\.(mp3|wav|aiff|aifc|flac|ogg|opus|m4a)$/);
 const sizeOf = (name: string) => statSync(probeMediaPath(name)).size;
 
 describe("listProbeFixtures", () => {
@@ -131,6 +132,25 @@ describe("expectedAudio", () => {
       sampleRate: 32000,
       codec: "mp3",
     });
+  });
+
+  it("returns ffprobe's codec, rate and bit depth when the fixture is AIFF or AIFF-C", () => {
+    expect(expectedAudio("aiff-s16be-22k-stereo.aiff")).toMatchObject({
+      codec: "pcm_s16be",
+      bitsPerSample: 16,
+    });
+    expect(expectedAudio("aifc-sowt-22k-mono.aifc")).toMatchObject({ codec: "pcm_s16le", numChannels: 1 });
+    expect(expectedAudio("aifc-fl32-22k-mono.aifc")).toMatchObject({ codec: "pcm_f32be", bitsPerSample: 32 });
+    expect(expectedAudio("aifc-ulaw-22k-mono.aifc")).toMatchObject({ codec: "pcm_mulaw", bitsPerSample: 8 });
+  });
+});
+
+describe("structuralTruth", () => {
+  it("returns the walked frame count when ffprobe extrapolates an MP3's duration", () => {
+    const truth = structuralTruth("mp3-vbr-no-xing.mp3");
+
+    expect(truth).toMatchObject({ frames: 59, samplesPerFrame: 1152, sampleRate: 44100, duration: 1.541224 });
+    expect(expectedAudio("mp3-vbr-no-xing.mp3").duration).not.toBeCloseTo(1.541224, 2);
   });
 });
 

@@ -1,31 +1,40 @@
+import type { ByteSource } from "../byte-source";
 import { issue } from "../issues";
 import type { AudioFacts, AudioInput } from "./audio-facts";
 import { trailingTagLength } from "./audio-tags";
+import { type CbrCount, countCbrFrames } from "./mp3-cbr";
 import { findFirstMpegFrame } from "./mp3-frame";
 import { readMp3StreamHeader } from "./mp3-vbri";
+import { countMpegFrames, type MpegFrame } from "./mp3-walk";
 
 /** Bytes searched for the first frame after the ID3v2 tag: two of the largest frames and some junk. */
 const SEARCH_WINDOW = 4 * 1024;
+/**
+ * A stream without a frame count in a header is counted frame by frame when it fits in one ranged
+ * read of this size (about 2 minutes at 128 kb/s); a longer one is counted only when sampled
+ * frames prove it constant-bit-rate (mp3-cbr.ts).
+ */
+export const MPEG_WALK_LIMIT = 2 * 1024 * 1024;
 
 const LAYER_CODECS = { 1: "mp1", 2: "mp2", 3: "mp3" } as const;
 
 /**
- * Duration of an MPEG audio stream from its first frame only, so the bytes read do not grow with
- * the file: Xing/Info or VBRI frame count × samples per frame ÷ rate; for CBR without either,
- * stream bytes × 8 ÷ bitrate, as ffprobe does. This replaces music-metadata's duration, which knows
- * no VBRI and for CBR rounds the byte size to a count of one sampled frame's length (off by about
- * 0.2 % at 44.1 kHz, where frames alternate between two lengths).
+ * Duration of an MPEG audio stream as whole frames × samples per frame ÷ rate, never estimated:
+ * the frame count comes from a Xing/Info or VBRI header, else from walking every frame of a short
+ * stream, else from a constant bit rate that frames sampled across the stream prove; otherwise
+ * the block is omitted. music-metadata's duration is not used: it knows no VBRI and extrapolates
+ * CBR from its first frames, as ffprobe does.
  */
-export async function measureMpeg({ source, start, format }: AudioInput): Promise<AudioFacts> {
+export async function measureMpeg({ source, start }: AudioInput): Promise<AudioFacts> {
   const window = await source.read(start, SEARCH_WINDOW);
-  const first = findFirstMpegFrame(window, start + window.byteLength >= source.size);
-  if (first === undefined) {
+  const found = findFirstMpegFrame(window, start + window.byteLength >= source.size);
+  if (found === undefined) {
     return { error: issue("media-corrupt", "no MPEG audio frame follows the ID3v2 tag") };
   }
-  const { header } = first;
+  const { header } = found;
   const codec = LAYER_CODECS[header.layer];
-  const frameStart = start + first.offset;
-  const info = readMp3StreamHeader(window.subarray(first.offset), header);
+  const first = { offset: start + found.offset, header };
+  const info = readMp3StreamHeader(window.subarray(found.offset), header);
   // ffmpeg and current LAME count the bytes from the info frame on, older LAME the whole file, tags
   // included: only a file shorter than the count is certainly cut.
   if (info?.bytes !== undefined && info.bytes > source.size) {
@@ -36,14 +45,25 @@ export async function measureMpeg({ source, start, format }: AudioInput): Promis
   if (info?.frames !== undefined && info.frames > 0) {
     return { codec, duration: (info.frames * header.samplesPerFrame) / header.sampleRate };
   }
-  // music-metadata calls the stream CBR when its first frames share one bitrate.
-  if (format.codecProfile === "CBR") {
-    const streamBytes = source.size - frameStart - (await trailingTagLength(source, frameStart));
-    return { codec, duration: (streamBytes * 8) / header.bitrate };
+  const counted = await countFrames(source, first);
+  if ("omitted" in counted) return { codec, omitted: counted.omitted };
+  // An info frame without a count is silence the encoder wrote for its header, not audio.
+  const frames = counted.frames - (info === undefined ? 0 : 1);
+  return { codec, duration: (Math.max(0, frames) * header.samplesPerFrame) / header.sampleRate };
+}
+
+/** Counts the frames from the first on: all of them when the rest of the file fits one read. */
+async function countFrames(source: ByteSource, first: MpegFrame): Promise<CbrCount> {
+  if (source.size - first.offset <= MPEG_WALK_LIMIT) {
+    const bytes = await source.read(first.offset, source.size - first.offset);
+    return { frames: countMpegFrames(bytes, 0, first.header) };
   }
+  const streamEnd = source.size - (await trailingTagLength(source, first.offset));
+  const counted = await countCbrFrames(source, first, streamEnd);
+  if ("frames" in counted) return counted;
+  const limit = `${MPEG_WALK_LIMIT / 1024 / 1024} MiB`;
   return {
-    codec,
-    omitted: "VBR MPEG audio without a Xing or VBRI header: its duration needs every frame read",
+    omitted: `MPEG audio without a Xing or VBRI header and over ${limit}: counting its frames needs every frame read, and sampled frames do not prove a constant bit rate (${counted.omitted})`,
   };
 }
 

@@ -24,10 +24,11 @@ const PARSE_OPTIONS = { duration: false, skipCovers: true, skipPostHeaders: true
 const MPEG_PARSE_WINDOW = 64 * 1024;
 
 /**
- * Measures MP3 (and MP1/MP2), WAV, FLAC and Ogg Vorbis/Opus with music-metadata over ranged reads
- * plus small readers for what it misses, so the bytes read do not grow with the file. Handles
- * audio/mpeg, audio/wav, audio/x-wav, audio/vnd.wave, audio/flac, audio/x-flac, audio/ogg,
- * audio/opus and audio/aac (ADTS: fields without a duration, block omitted).
+ * Measures MP3 (and MP1/MP2), WAV, AIFF/AIFF-C, FLAC and Ogg Vorbis/Opus with music-metadata
+ * over ranged reads plus small readers for what it misses, so the bytes read do not grow with the
+ * file. Handles audio/mpeg, audio/wav, audio/x-wav, audio/vnd.wave, audio/aiff, audio/x-aiff,
+ * audio/flac, audio/x-flac, audio/ogg, audio/opus and audio/aac (ADTS: fields without a duration,
+ * block omitted).
  */
 export const probeAudio: MediaProbe = async (source, settings) => {
   // A failed read (S3, network) is told apart from a parser's complaint about the bytes.
@@ -116,7 +117,7 @@ async function otherContent(head: Uint8Array, endOfFile: boolean): Promise<Probe
   }
   if (other.kind === "not-audio") {
     return failed(
-      issue("media-corrupt", `the bytes are ${other.type}, not MP3, WAV, FLAC, Ogg or AAC audio`),
+      issue("media-corrupt", `the bytes are ${other.type}, not MP3, WAV, AIFF, FLAC, Ogg or AAC audio`),
     );
   }
   return { ...emptyOutcome(), omitted: [{ block: BLOCK, reason: `${other.type} audio is not measured` }] };
