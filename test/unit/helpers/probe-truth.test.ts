@@ -73,6 +73,18 @@ describe("expectedVideo", () => {
     expect({ width: upright.width, height: upright.height }).toEqual({ width: 64, height: 48 });
   });
 
+  it("takes frames ÷ duration from the structure truth when ffprobe's avg_frame_rate is from rounded timestamps", () => {
+    // ffprobe's avg_frame_rate is 1000/33 (30.30) for both; frames ÷ duration is the truth.
+    expect(expectedVideo("h264-29.97fps-no-default-duration.mkv")).toMatchObject({
+      fps: 30000 / 1001,
+      variableFrameRate: false,
+    });
+    expect(expectedVideo("h264-vfr-no-default-duration.mkv")).toMatchObject({
+      fps: 20,
+      variableFrameRate: true,
+    });
+  });
+
   it("flags variable frame rate when r_frame_rate differs from avg_frame_rate", () => {
     const vfr = expectedVideo("h264-vfr.mp4");
 

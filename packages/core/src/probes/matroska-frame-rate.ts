@@ -7,19 +7,25 @@ import { ProbeFailureError } from "./probe-failure";
 /** A frame rate measured from the first Clusters, or why there is none (`variable` for a VFR track). */
 export type ClusterRate = { fps: number } | { reason: string; variable: boolean };
 
-// Two reads from the first Cluster: 64 KiB settles small or low-rate video in one request, 1 MiB
-// (about 2 s at 4 Mb/s) is the most Sluice reads, whatever the file's size.
-const READS = [64 * 1024, 1024 * 1024];
+// Two reads from the first Cluster: 64 KiB settles small or low-rate video in one request; 2 MiB,
+// the most Sluice reads whatever the file's size, holds about 2 s of 1080p H.264 at 8 Mb/s.
+const READS = [64 * 1024, 2 * 1024 * 1024];
+// H.264 and HEVC reorder at most 16 frames (the DPB size): once the first n frames in decode order
+// are read, the first n − 16 in presentation order are known. VP8, VP9 and AV1 Blocks come in
+// presentation order (hidden frames travel inside a shown frame's Block).
+const MAX_REORDER = 16;
+const IN_ORDER = new Set(["V_VP8", "V_VP9", "V_AV1"]);
 const NO_DEFAULT = "the WebM/Matroska video track has no DefaultDuration (no stored frame rate)";
 
 /**
  * Measures the frame rate of a video track without DefaultDuration from the timestamps of its
- * first frames (see frameRateOf), reading at most 1 MiB of Clusters in at most two requests.
+ * first frames (see frameRateOf), reading at most 2 MiB of Clusters in at most two requests.
  */
 export async function measureClusterRate(
   source: ByteSource,
   headers: MatroskaHeaders,
   tickNs: number,
+  codecId: string,
 ): Promise<ClusterRate> {
   try {
     const clusterAt = await findFirstCluster(source, headers.segmentData);
@@ -29,7 +35,8 @@ export async function measureClusterRate(
     let why = "";
     for (const length of READS) {
       const read = await readFirstFrames(source, clusterAt, track, length);
-      const verdict = frameRateOf(read.timestamps, tickNs, read.complete);
+      const depth = read.complete || IN_ORDER.has(codecId) ? 0 : MAX_REORDER;
+      const verdict = frameRateOf(read.timestamps, tickNs, depth);
       if (verdict.kind === "rate") return { fps: verdict.fps };
       why = `its first ${verdict.frames} frames ${explain(verdict, tickNs)}`;
       if (verdict.kind === "variable") return omitted(why, true);

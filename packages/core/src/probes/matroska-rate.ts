@@ -6,9 +6,6 @@ export type RateVerdict =
   | { kind: "ambiguous"; frames: number; candidates: number[] }
   | { kind: "few"; frames: number };
 
-// H.264 and HEVC reorder at most 16 frames (the DPB size), so once the first n frames in decode
-// order are known, the first n − 16 in presentation order are too: later frames cannot precede them.
-const REORDER_MARGIN = 16;
 // Fewer frames show too few intervals to call a rate constant, whatever rates they fit.
 const MIN_FRAMES = 10;
 // Two rates of a family (30 and 30000/1001) are 0.1 % apart, so the candidates nearest the mean suffice.
@@ -19,12 +16,12 @@ const NEIGHBOURS = 2;
  * that the muxer rounded (or truncated) to a whole tick. Candidates are the rates cameras,
  * broadcast and film use: a multiple of 1/2 fps, or one slowed by 1000/1001 (NTSC); a rate is
  * accepted when it is the only candidate that places every frame within its tick, as
- * `round(offset + n × period)` does. Without `complete`, frames past the read may still precede
- * the last ones read (B-frames are stored in decode order), so the last 16 are left out.
+ * `round(offset + n × period)` does. Blocks come in decode order: frames past the read may still
+ * be presented before the last `reorderDepth` frames read, so those are left out.
  */
-export function frameRateOf(timestamps: number[], tickNs: number, complete: boolean): RateVerdict {
+export function frameRateOf(timestamps: number[], tickNs: number, reorderDepth: number): RateVerdict {
   const sorted = [...timestamps].sort((a, b) => a - b);
-  const shown = complete ? sorted : sorted.slice(0, Math.max(0, sorted.length - REORDER_MARGIN));
+  const shown = sorted.slice(0, Math.max(0, sorted.length - reorderDepth));
   const frames = shown.length;
   const first = shown[0];
   const last = shown[frames - 1];

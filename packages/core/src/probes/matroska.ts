@@ -1,5 +1,6 @@
 import { issue } from "../issues";
 import { codecOfMatroska, isLossyAudio } from "./codec-names";
+import { type ClusterRate, measureClusterRate } from "./matroska-frame-rate";
 import { readMatroskaHeaders } from "./matroska-layout";
 import { type MatroskaInfo, type MatroskaTrack, parseInfo, parseTracks } from "./matroska-tracks";
 import { failedOutcome, ProbeFailureError } from "./probe-failure";
@@ -10,6 +11,7 @@ const NO_DURATION =
 const NO_FRAME_RATE =
   "the WebM/Matroska video track has no DefaultDuration (no stored frame rate, typical of variable-frame-rate " +
   "recordings); Sluice does not read every cluster to count frames";
+const NOT_TIMED: ClusterRate = { reason: NO_FRAME_RATE, variable: false };
 
 // ffmpeg's Matroska demuxer turns 10⁹/DefaultDuration into a fraction with terms of at most 30000;
 // doing the same gives ffprobe's exact avg_frame_rate (33366666 ns → 30000/1001, not 29.97002997).
@@ -17,21 +19,35 @@ const MAX_RATE_TERM = 30_000;
 
 /**
  * Measures a Matroska or WebM file (video/webm, audio/webm, video/x-matroska, video/matroska,
- * audio/x-matroska, audio/matroska) from its EBML header, Segment Info and Tracks, never reading a
- * Cluster. The duration is the Segment's, the timeline every track is presented on.
+ * audio/x-matroska, audio/matroska) from its EBML header, Segment Info and Tracks; only a video
+ * track without DefaultDuration has its first Clusters read, to time its frames. The duration is
+ * the Segment's, the timeline every track is presented on.
  */
 export const probeMatroska: MediaProbe = async (source, settings) => {
   try {
     const headers = await readMatroskaHeaders(source);
-    return measure(parseInfo(headers.info), parseTracks(headers.tracks), settings);
+    const info = parseInfo(headers.info);
+    const tracks = parseTracks(headers.tracks);
+    const video = tracks.find((track) => track.type === 1);
+    // Without a Duration the block is omitted whatever the rate, so no Cluster is read for it.
+    const timed =
+      video !== undefined && video.defaultDuration === undefined && info.duration !== undefined
+        ? await measureClusterRate(source, headers, info.timestampScale, video.codecId)
+        : NOT_TIMED;
+    return measure(info, tracks, timed, settings);
   } catch (error) {
     return failedOutcome(error, "Matroska/WebM");
   }
 };
 
-function measure(info: MatroskaInfo, tracks: MatroskaTrack[], settings: ProbeSettings): ProbeOutcome {
+function measure(
+  info: MatroskaInfo,
+  tracks: MatroskaTrack[],
+  timed: ClusterRate,
+  settings: ProbeSettings,
+): ProbeOutcome {
   const video = tracks.find((track) => track.type === 1);
-  if (video !== undefined) return measureVideo(info, video);
+  if (video !== undefined) return measureVideo(info, video, timed);
   const audio = tracks.find((track) => track.type === 2);
   if (audio !== undefined) return measureAudio(info, audio, settings);
   throw new ProbeFailureError("media-corrupt", "the Tracks element has no video or audio track");
@@ -39,7 +55,7 @@ function measure(info: MatroskaInfo, tracks: MatroskaTrack[], settings: ProbeSet
 
 // Matroska stores no per-stream duration outside the Clusters, and players show the first frame from
 // 0 on the Segment's timeline: a video starting late (h264-mp3.mkv at 0.025 s) differs by under a frame.
-function measureVideo(info: MatroskaInfo, track: MatroskaTrack): ProbeOutcome {
+function measureVideo(info: MatroskaInfo, track: MatroskaTrack, timed: ClusterRate): ProbeOutcome {
   const outcome = emptyOutcome();
   const { pixelWidth, pixelHeight, displayWidth, displayHeight } = track.video ?? {
     pixelWidth: 0,
@@ -65,8 +81,14 @@ function measureVideo(info: MatroskaInfo, track: MatroskaTrack): ProbeOutcome {
     );
   }
   const reasons: string[] = [];
-  if (track.defaultDuration === undefined) reasons.push(NO_FRAME_RATE);
-  else outcome.media.fps = frameRate(track.defaultDuration);
+  if (track.defaultDuration !== undefined) outcome.media.fps = frameRate(track.defaultDuration);
+  else if ("fps" in timed) outcome.media.fps = timed.fps;
+  else reasons.push(timed.reason);
+  if ("variable" in timed && timed.variable) {
+    outcome.warnings.push(
+      issue("variable-frame-rate", "frame intervals vary in the first Clusters; fps is not sent"),
+    );
+  }
   if (info.duration === undefined) reasons.push(NO_DURATION);
   else outcome.media.duration = checkedDuration(info.duration);
   if (reasons.length > 0) outcome.omitted.push({ block: "videoMetadata", reason: reasons.join("; ") });

@@ -58,9 +58,9 @@ const cluster = (timestamp: number, ...blocks: Uint8Array[]) =>
 /** Frame n of 30000/1001 fps in ms, as ffmpeg rounds it. */
 const ntsc = (n: number) => Math.round((n * 1001) / 30);
 
-async function measure(bytes: Uint8Array | ByteSource) {
+async function measure(bytes: Uint8Array | ByteSource, codecId = "V_MPEG4/ISO/AVC") {
   const source = createCachingByteSource(bytes instanceof Uint8Array ? createMemoryByteSource(bytes) : bytes);
-  const rate = await measureClusterRate(source, await readMatroskaHeaders(source), 1_000_000);
+  const rate = await measureClusterRate(source, await readMatroskaHeaders(source), 1_000_000, codecId);
   return { rate, stats: source.stats };
 }
 
@@ -68,7 +68,7 @@ async function measure(bytes: Uint8Array | ByteSource) {
 function longFile(size: number, payload: number): ByteSource {
   const parts = [{ at: 0, bytes: head(concat(header(0x1f43b675, -1), uint(0xe7, 0))) }];
   let at = parts[0]?.bytes.byteLength ?? 0;
-  for (let n = 0; n * payload < 2_000_000; n++) {
+  for (let n = 0; n * payload < 4_000_000; n++) {
     const frame = block(VIDEO, ntsc(n), { payload });
     // Only the element and block headers are stored; the payload reads as zeros.
     parts.push({ at, bytes: frame.subarray(0, 13) });
@@ -124,15 +124,25 @@ describe("measureClusterRate", () => {
     expect(stats.bytes).toBeLessThanOrEqual(16 * 1024 + 64 * 1024);
   });
 
-  it("reads the same bytes, at most 1 MiB of Clusters, for a 10 GB file as for a 100 MB one", async () => {
+  it("reads the same bytes, at most 2 MiB of Clusters, for a 10 GB file as for a 100 MB one", async () => {
     const small = await measure(longFile(100_000_000, 100_000));
     const huge = await measure(longFile(10_000_000_000, 100_000));
 
     expect(huge).toEqual(small);
     expect(huge.stats.requests).toBe(3);
-    expect(huge.stats.bytes).toBeLessThanOrEqual(1024 * 1024 + 16 * 1024);
+    expect(huge.stats.bytes).toBeLessThanOrEqual(2 * 1024 * 1024 + 16 * 1024);
     expect(huge.rate).toMatchObject({ variable: false });
     expect("reason" in huge.rate && huge.rate.reason).toContain("too few to time within the");
+  });
+
+  it("uses every frame read when VP9 Blocks come in presentation order, but not H.264's last 16", async () => {
+    const vp9 = await measure(longFile(10_000_000_000, 80_000), "V_VP9");
+    const h264 = await measure(longFile(10_000_000_000, 80_000), "V_MPEG4/ISO/AVC");
+
+    expect(vp9.rate).toEqual({ fps: 30000 / 1001 });
+    expect("reason" in h264.rate && h264.rate.reason).toContain(
+      "its first 11 frames fit several frame rates",
+    );
   });
 
   it("omits the rate naming both candidates when the whole file is too short to tell them apart", async () => {

@@ -5,7 +5,7 @@ import { createCachingByteSource } from "../../../../packages/core/src/caching-b
 import { TransientError } from "../../../../packages/core/src/errors";
 import { probeMatroska } from "../../../../packages/core/src/probes/matroska";
 import { DEFAULT_PROBE_SETTINGS } from "../../../../packages/core/src/probes/probe-types";
-import { expectedVideo, probeMediaPath } from "../../../helpers/probe-truth";
+import { expectedVideo, probeMediaPath, structuralTruth } from "../../../helpers/probe-truth";
 
 const NO_DURATION =
   "WebM/Matroska has no Duration (typical of browser recordings); Sluice does not read every cluster to measure it";
@@ -131,6 +131,63 @@ describe("probeMatroska", () => {
     expect(Math.abs((outcome.media.duration ?? 0) - (expected.duration ?? Number.NaN))).toBeLessThan(
       1 / expected.fps,
     );
+  });
+
+  it.each([
+    ["h264-29.97fps-no-default-duration.mkv", "h264", 30000 / 1001],
+    ["vp9-25fps-no-default-duration.webm", "vp9", 25],
+  ])(
+    "measures the exact rate of %s from its first Clusters when it has no DefaultDuration",
+    async (name, codec, fps) => {
+      const expected = expectedVideo(name);
+
+      const { outcome, stats } = await probe(fixture(name));
+
+      expect(expected.fps).toBe(fps);
+      expect(outcome.errors).toEqual([]);
+      expect(outcome.omitted).toEqual([]);
+      expect(outcome.media).toEqual({
+        width: expected.width,
+        height: expected.height,
+        codec,
+        fps: expected.fps,
+        duration: expected.duration,
+      });
+      expect(stats.requests).toBeLessThanOrEqual(3);
+    },
+  );
+
+  it("gives frames ÷ duration, not ffprobe's avg_frame_rate, when timestamps are rounded to the ms", async () => {
+    const name = "h264-29.97fps-no-default-duration.mkv";
+    const ffprobe = JSON.parse(
+      readFileSync(`${probeMediaPath(name).replace("/media/", "/truth/")}.ffprobe.json`, "utf8"),
+    );
+
+    const { outcome } = await probe(fixture(name));
+
+    expect(ffprobe.streams[0].avg_frame_rate).toBe("1000/33");
+    expect(structuralTruth(name)).toMatchObject({ nb_read_frames: 60, avg_frame_rate: "30000/1001" });
+    expect(outcome.media.fps).toBe(30000 / 1001);
+  });
+
+  it("omits the video block with a variable-frame-rate warning when the first frames' intervals vary", async () => {
+    const name = "h264-vfr-no-default-duration.mkv";
+    const expected = expectedVideo(name);
+
+    const { outcome } = await probe(fixture(name));
+
+    expect(expected.variableFrameRate).toBe(true);
+    expect(outcome.errors).toEqual([]);
+    expect(outcome.media).toEqual({ width: 64, height: 48, codec: "h264", duration: expected.duration });
+    expect(outcome.warnings.map((w) => w.code)).toEqual(["variable-frame-rate"]);
+    expect(outcome.omitted).toEqual([
+      {
+        block: "videoMetadata",
+        reason:
+          "the WebM/Matroska video track has no DefaultDuration (no stored frame rate), and its first 40 frames " +
+          "are 33–100 ms apart (variable frame rate); Sluice does not read every Cluster to average them",
+      },
+    ]);
   });
 
   it("names the codec of the video track when the file has audio too", async () => {
