@@ -89,10 +89,12 @@ interface LargeFile {
   clip: string;
   encode: string[];
   loop: string[];
+  /** Rewrites the looped file in place (what no ffmpeg option writes). */
+  finish?: (path: string) => void;
 }
 
 /** Ten seconds of 1080p test pattern, encoded fast. */
-const h264Clip = (rate: number, bitrate: string) => [
+const h264Clip = (rate: number | string, bitrate: string) => [
   ...["-f", "lavfi", "-i", `testsrc2=size=1920x1080:rate=${rate}`, "-t", "10"],
   ...["-c:v", "libx264", "-preset", "ultrafast", "-b:v", bitrate],
 ];
@@ -142,16 +144,42 @@ const LARGE_FILES: LargeFile[] = [
     encode: h264Clip(25, "8M"),
     loop: ["-fs", "500000000"],
   },
+  {
+    // No DefaultDuration (issue 16): the rate comes from the first Clusters' millisecond timestamps.
+    name: "200MB-29.97fps-no-default-duration.mkv",
+    clip: "clip-1080p-29.97.mkv",
+    encode: h264Clip("30000/1001", "8M"),
+    loop: ["-fs", "200000000", "-write_crc32", "0"],
+    finish: (path) =>
+      execFileSync(process.execPath, [
+        join(ROOT, "test/fixtures/probe/parts/void-default-duration.mjs"),
+        path,
+      ]),
+  },
+  {
+    // Anamorphic (issue 16): 1440x1080 stored with 4:3 pixels, displayed 1920x1080.
+    name: "200MB-anamorphic.mp4",
+    clip: "clip-1440x1080-sar4x3.mp4",
+    encode: [...h264Clip(25, "8M"), "-vf", "scale=1440:1080,setsar=4/3"],
+    loop: ["-fs", "200000000"],
+  },
+  {
+    name: "10min.aiff",
+    clip: "1min.aiff",
+    encode: ["-f", "lavfi", "-i", "sine=frequency=440:sample_rate=44100", "-t", "60", "-ac", "2"],
+    loop: ["-t", "600"],
+  },
 ];
 
 /** Makes the large files once; a later run reuses them. */
 function makeLargeFiles(): string[] {
   mkdirSync(LARGE, { recursive: true });
-  return LARGE_FILES.map(({ name, clip, encode, loop }) => {
+  return LARGE_FILES.map(({ name, clip, encode, loop, finish }) => {
     const out = join(LARGE, name);
     if (!existsSync(out)) {
       ffmpeg([...encode, join(LARGE, clip)]);
       ffmpeg(["-stream_loop", "-1", "-i", join(LARGE, clip), ...loop, "-c", "copy", out]);
+      finish?.(out);
     }
     return out;
   });

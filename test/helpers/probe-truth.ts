@@ -22,6 +22,9 @@ export interface ExpectedVideo {
   duration?: number;
   width: number;
   height: number;
+  /** ffprobe's width and height: the stored frame, before the sample aspect ratio and rotation. */
+  codedWidth: number;
+  codedHeight: number;
   fileSize: number;
   frameCount?: number;
   variableFrameRate: boolean;
@@ -99,13 +102,16 @@ export function expectedVideo(name: string): ExpectedVideo {
   const counted = existsSync(`${truthDir}${name}${STRUCTURE_SUFFIX}`) ? structuralTruth(name) : {};
   const avg = rate(counted.avg_frame_rate ?? video.avg_frame_rate, name);
   const swap = Math.abs(rotation(video)) % 180 === 90;
-  const width = required(numeric(video.width), name, "width");
-  const height = required(numeric(video.height), name, "height");
+  const codedWidth = required(numeric(video.width), name, "width");
+  const codedHeight = required(numeric(video.height), name, "height");
+  const { width, height } = withSampleAspect(codedWidth, codedHeight, video.sample_aspect_ratio);
   return {
     fps: avg,
     duration: numeric(video.duration) ?? numeric(format.duration),
     width: swap ? height : width,
     height: swap ? width : height,
+    codedWidth,
+    codedHeight,
     fileSize: required(numeric(format.size), name, "format.size"),
     frameCount: numeric(video.nb_frames),
     variableFrameRate: rate(video.r_frame_rate, name) !== avg,
@@ -213,6 +219,17 @@ function rate(value: unknown, name: string): number {
   const den = Number(match?.[2]);
   if (!(den > 0)) throw new Error(`${name}: frame rate ${String(value)} is not a rate`);
   return num / den;
+}
+
+// ffprobe's sample_aspect_ratio ("4:3"; "0:1" or absent when unknown) applied as browsers show it:
+// wide pixels widen the picture, narrow ones make it taller (720x480 at 8:9 shows 720x540).
+function withSampleAspect(width: number, height: number, sar: unknown): { width: number; height: number } {
+  const match = typeof sar === "string" ? /^(\d+):(\d+)$/.exec(sar) : null;
+  const ratio = Number(match?.[1]) / Number(match?.[2]);
+  if (!(ratio > 0 && Number.isFinite(ratio))) return { width, height };
+  return ratio >= 1
+    ? { width: Math.round(width * ratio), height }
+    : { width, height: Math.round(height / ratio) };
 }
 
 // Phones store rotation as a display matrix (ffprobe's side data) or, in older output, a rotate tag.

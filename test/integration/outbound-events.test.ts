@@ -29,7 +29,7 @@ describe("outbound events through the pipeline to a webhook", () => {
     await h.put("events/good.png", mediaBytes("image.png"));
     await h.put("events/bad.png.metadata.json", "{ not json");
     await h.put("events/bad.png", mediaBytes("image.png"));
-    await h.put("events/corrupt.mp4", readFileSync(probeMediaPath("broken-corrupt-moov.mp4")));
+    await h.put("events/corrupt.mp4", readFileSync(probeMediaPath("broken-truncated.mp4")));
 
     // Act
     await h.settle();

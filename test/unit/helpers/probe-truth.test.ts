@@ -73,6 +73,19 @@ describe("expectedVideo", () => {
     expect({ width: upright.width, height: upright.height }).toEqual({ width: 64, height: 48 });
   });
 
+  it("applies ffprobe's sample aspect ratio as browsers display it when pixels are not square", () => {
+    const size = (name: string) => {
+      const { width, height, codedWidth, codedHeight } = expectedVideo(name);
+      return [width, height, codedWidth, codedHeight];
+    };
+
+    // 48x48 coded: 4:3 pixels widen it, 3:4 pixels make it taller, a quarter turn swaps the result.
+    expect(size("h264-sar-4x3.mp4")).toEqual([64, 48, 48, 48]);
+    expect(size("h264-sar-3x4.mp4")).toEqual([48, 64, 48, 48]);
+    expect(size("h264-sar-4x3-rotated-90.mp4")).toEqual([48, 64, 48, 48]);
+    expect(size("vp9-sar-4x3.webm")).toEqual([64, 48, 48, 48]);
+  });
+
   it("takes frames ÷ duration from the structure truth when ffprobe's avg_frame_rate is from rounded timestamps", () => {
     // ffprobe's avg_frame_rate is 1000/33 (30.30) for both; frames ÷ duration is the truth.
     expect(expectedVideo("h264-29.97fps-no-default-duration.mkv")).toMatchObject({

@@ -1,6 +1,6 @@
 import type { ByteSource } from "../byte-source";
 import { issue } from "../issues";
-import type { AudioFacts, AudioInput } from "./audio-facts";
+import { type AudioFacts, type AudioInput, cutShort } from "./audio-facts";
 
 /** Chunks walked before giving up on finding `COMM` and `SSND` (real files have a handful). */
 const MAX_CHUNKS = 64;
@@ -46,12 +46,10 @@ export async function measureAiff({ source, start }: AudioInput): Promise<AudioF
   if (!(Number.isFinite(rate) && rate >= 1) || numChannels === 0) {
     return { error: issue("media-corrupt", "the COMM chunk has no sample rate or no channels") };
   }
-  if (ssnd !== undefined && ssnd.offset + ssnd.size > source.size) {
-    const end = ssnd.offset + ssnd.size;
-    return {
-      error: issue("media-truncated", `the SSND chunk ends at byte ${end}, the file at ${source.size}`),
-    };
-  }
+  const cut =
+    ssnd !== undefined && ssnd.offset + ssnd.size > source.size
+      ? `the SSND chunk ends at byte ${ssnd.offset + ssnd.size}, the file at ${source.size}`
+      : undefined;
   // ffprobe truncates a fractional rate (the old Macintosh 22254.54 Hz) to an integer too.
   const facts: AudioFacts = { sampleRate: Math.floor(rate), numChannels };
   const codec = PCM_TYPES.has(compression) ? "pcm" : G711_CODECS[compression];
@@ -66,6 +64,7 @@ export async function measureAiff({ source, start }: AudioInput): Promise<AudioF
     return { ...facts, codec, omitted: "the AIFF header counts no sample frames, yet sound data follows it" };
   }
   const bitDepth = codec === "pcm" ? sampleSize : 8;
+  if (cut !== undefined) return cutShort({ ...facts, codec, bitDepth }, cut);
   return { ...facts, codec, bitDepth, duration: frames / rate };
 }
 

@@ -1,6 +1,6 @@
 import type { IFormat } from "music-metadata";
 import type { ByteSource } from "../byte-source";
-import type { Issue } from "../issues";
+import { type Issue, issue } from "../issues";
 
 /**
  * What a container-specific reader adds to music-metadata's `format`: values it cannot give (a
@@ -19,6 +19,22 @@ export interface AudioFacts {
   error?: Issue;
   /** The file is fine but its block cannot be measured from a bounded read (no error). */
   omitted?: string;
+  /** The file plays but is damaged (cut short): kept, with this on the record. */
+  warning?: Issue;
+}
+
+/**
+ * Facts of a file whose headers are whole but whose audio is cut short: it plays up to the cut
+ * (ffprobe opens it), so it is kept, with a `media-truncated` warning and no duration, since the
+ * header's count describes audio the file no longer holds.
+ */
+export function cutShort(facts: AudioFacts, message: string): AudioFacts {
+  const { duration: _, ...kept } = facts;
+  return {
+    ...kept,
+    omitted: `${message}: the file was cut, so its duration is not measured`,
+    warning: issue("media-truncated", message),
+  };
 }
 
 /** The parts of music-metadata's `format` the probe uses. */

@@ -1,7 +1,7 @@
 import type { ByteSource } from "../byte-source";
 import { issue } from "../issues";
 import { crc8Flac, crc16Flac } from "./audio-crc";
-import type { AudioFacts, AudioInput } from "./audio-facts";
+import { type AudioFacts, type AudioInput, cutShort } from "./audio-facts";
 import { trailingTagLength } from "./audio-tags";
 import { parseFlacFrameHeader } from "./flac-frame";
 
@@ -38,11 +38,11 @@ export async function measureFlac({ source, start }: AudioInput): Promise<AudioF
     // Without a recorded largest frame the window may simply miss a big last frame: trust the header.
     if (info.maxFrameSize === 0 && totalSamples > 0)
       return { codec: "flac", duration: totalSamples / sampleRate };
-    return { error: issue("media-truncated", "the file ends inside the last FLAC frame") };
+    return cutShort({ codec: "flac" }, "the file ends inside the last FLAC frame");
   }
   if (totalSamples > 0 && last.endSample < totalSamples) {
     const message = `the audio ends at sample ${last.endSample} of the ${totalSamples} STREAMINFO declares`;
-    return { error: issue("media-truncated", message) };
+    return cutShort({ codec: "flac" }, message);
   }
   // A total of 0 means "unknown" (a streaming encoder); the last frame then gives the length.
   return { codec: "flac", duration: (totalSamples > 0 ? totalSamples : last.endSample) / sampleRate };

@@ -1,6 +1,6 @@
 import type { ByteSource } from "../byte-source";
 import { issue } from "../issues";
-import type { AudioFacts, AudioInput } from "./audio-facts";
+import { type AudioFacts, type AudioInput, cutShort } from "./audio-facts";
 import { trailingTagLength } from "./audio-tags";
 import { type CbrCount, countCbrFrames } from "./mp3-cbr";
 import { findFirstMpegFrame } from "./mp3-frame";
@@ -36,11 +36,12 @@ export async function measureMpeg({ source, start }: AudioInput): Promise<AudioF
   const first = { offset: start + found.offset, header };
   const info = readMp3StreamHeader(window.subarray(found.offset), header);
   // ffmpeg and current LAME count the bytes from the info frame on, older LAME the whole file, tags
-  // included: only a file shorter than the count is certainly cut.
+  // included: only a file shorter than the count is certainly cut. A cut MP3 still plays (ffprobe
+  // opens it), so it is kept; its header's frame count is no longer its duration.
   if (info?.bytes !== undefined && info.bytes > source.size) {
     const tag = info.kind === "vbri" ? "VBRI" : "Xing/Info";
     const message = `the ${tag} header declares ${info.bytes} bytes of audio, the file has ${source.size}`;
-    return { codec, error: issue("media-truncated", message) };
+    return cutShort({ codec }, message);
   }
   if (info?.frames !== undefined && info.frames > 0) {
     return { codec, duration: (info.frames * header.samplesPerFrame) / header.sampleRate };

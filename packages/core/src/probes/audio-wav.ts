@@ -1,6 +1,6 @@
 import type { ByteSource } from "../byte-source";
 import { issue } from "../issues";
-import type { AudioFacts, AudioInput } from "./audio-facts";
+import { type AudioFacts, type AudioInput, cutShort } from "./audio-facts";
 
 const WAVE_FORMAT_PCM = 0x0001;
 const WAVE_FORMAT_IEEE_FLOAT = 0x0003;
@@ -35,11 +35,10 @@ export async function measureWav({ source, start, format }: AudioInput): Promise
   }
   const dataEnd = chunks.data.offset + chunks.data.size;
   // A writer that could not seek back (a pipe) leaves the size at 0xFFFFFFFF: "up to the end".
-  if (dataEnd > source.size && chunks.data.size !== UNKNOWN_SIZE) {
-    return {
-      error: issue("media-truncated", `the data chunk ends at byte ${dataEnd}, the file at ${source.size}`),
-    };
-  }
+  const cutAt =
+    dataEnd > source.size && chunks.data.size !== UNKNOWN_SIZE
+      ? `the data chunk ends at byte ${dataEnd}, the file at ${source.size}`
+      : undefined;
   const fmt = await source.read(chunks.fmt.offset, Math.min(chunks.fmt.size, 40));
   const view = new DataView(fmt.buffer, fmt.byteOffset, fmt.byteLength);
   const tag = view.getUint16(0, true);
@@ -51,8 +50,10 @@ export async function measureWav({ source, start, format }: AudioInput): Promise
   if (code !== WAVE_FORMAT_PCM && code !== WAVE_FORMAT_IEEE_FLOAT) {
     return { omitted: `WAVE audio in format 0x${code.toString(16)} is not measured (only PCM is)` };
   }
+  const pcm = { codec: "pcm", bitDepth: validBits > 0 ? validBits : bits };
+  if (cutAt !== undefined) return cutShort(pcm, cutAt);
   // music-metadata's duration honours a `fact` chunk's sample count and a data size to the end.
-  return { codec: "pcm", bitDepth: validBits > 0 ? validBits : bits, duration: format.duration };
+  return { ...pcm, duration: format.duration };
 }
 
 /** Walks the RIFF chunk headers (8 bytes each) from the `WAVE` form type on, skipping bodies. */

@@ -105,6 +105,7 @@ function toOutcome(
     facts.omitted ??
     (missing.length > 0 ? `${container.name}: no ${missing.join(", ")} measured` : undefined);
   if (reason !== undefined) outcome.omitted.push({ block: BLOCK, reason });
+  if (facts.warning !== undefined) outcome.warnings.push(facts.warning);
   return outcome;
 }
 

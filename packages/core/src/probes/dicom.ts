@@ -55,16 +55,20 @@ export const probeDicom: MediaProbe = async (source) => {
 async function readHeader(source: ByteSource): Promise<ProbeOutcome> {
   if (source.size === 0) throw new ProbeFailureError("media-truncated", "the file is empty");
   let raw: boolean | undefined;
+  let bare: boolean | undefined;
   for (let length = HEAD_BYTES; ; length *= 4) {
-    const head = await source.read(0, length);
-    const whole = head.byteLength >= source.size;
+    const read = await source.read(0, length);
+    const whole = read.byteLength >= source.size;
     // Decided on the first head, whose first elements are all the raw check looks at.
-    raw ??= !hasDicmPrefix(head) && isRawDicom(head);
+    raw ??= !hasDicmPrefix(read) && isRawDicom(read);
+    bare ??= !raw && !hasDicmPrefix(read) && startsWithMetaHeader(read);
+    // A meta header from byte 0 without preamble and prefix (dcmdump reads it): parsed behind both.
+    const head = bare ? withPreamble(read) : read;
     const { dataSet, failure, inflate } = await parse(head, raw);
     const overBudget = inflate === "budget";
     if (dataSet !== undefined && (isPastFields(dataSet) || (whole && failure === undefined && !overBudget))) {
       // A deflated data set's offsets count inflated bytes, not the file's.
-      if (inflate === "none") checkPixelDataFits(dataSet, source.size);
+      if (inflate === "none") checkPixelDataFits(dataSet, source.size + (bare ? PREAMBLE.byteLength : 0));
       return outcomeOf(dataSet);
     }
     if (failure?.includes("DICM prefix not found")) {
@@ -180,6 +184,26 @@ function outcomeOf(dataSet: DataSet | undefined): ProbeOutcome {
     outcome.warnings.push(issue("dicom-field-missing", `the header has no ${missing.join(", ")}`));
   }
   return outcome;
+}
+
+/** The 128-byte preamble and `DICM` prefix that a Part 10 file puts before its meta header. */
+const PREAMBLE = Uint8Array.from([...new Uint8Array(128), 0x44, 0x49, 0x43, 0x4d]);
+
+function withPreamble(head: Uint8Array): Uint8Array {
+  const out = new Uint8Array(PREAMBLE.byteLength + head.byteLength);
+  out.set(PREAMBLE);
+  out.set(head, PREAMBLE.byteLength);
+  return out;
+}
+
+/**
+ * Whether the bytes start with a file meta element in Explicit VR Little Endian: (0002,0000)
+ * group length `UL` or (0002,0001) meta version `OB`, as a Part 10 file does after its prefix.
+ */
+function startsWithMetaHeader(head: Uint8Array): boolean {
+  if (head.byteLength < 8 || head[0] !== 0x02 || head[1] !== 0x00 || head[3] !== 0x00) return false;
+  const vr = String.fromCharCode(head[4] ?? 0, head[5] ?? 0);
+  return (head[2] === 0x00 && vr === "UL") || (head[2] === 0x01 && vr === "OB");
 }
 
 function hasDicmPrefix(head: Uint8Array): boolean {

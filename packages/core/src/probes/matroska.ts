@@ -57,29 +57,14 @@ function measure(
 // 0 on the Segment's timeline: a video starting late (h264-mp3.mkv at 0.025 s) differs by under a frame.
 function measureVideo(info: MatroskaInfo, track: MatroskaTrack, timed: ClusterRate): ProbeOutcome {
   const outcome = emptyOutcome();
-  const { pixelWidth, pixelHeight, displayWidth, displayHeight } = track.video ?? {
-    pixelWidth: 0,
-    pixelHeight: 0,
-  };
+  const { pixelWidth, pixelHeight } = track.video ?? { pixelWidth: 0, pixelHeight: 0 };
   if (pixelWidth <= 0 || pixelHeight <= 0) {
     throw new ProbeFailureError("media-corrupt", "the video track has no PixelWidth/PixelHeight");
   }
-  // Width and height are the coded frame size, as ffprobe reports them; a display size that changes
-  // the aspect ratio (anamorphic video) is worth a warning rather than a silent rescale.
-  outcome.media = {
-    width: pixelWidth,
-    height: pixelHeight,
-    codec: codecOfMatroska(track.codecId, track.codecPrivate),
-  };
-  if (displayWidth && displayHeight && displayWidth * pixelHeight !== displayHeight * pixelWidth) {
-    outcome.warnings.push(
-      issue(
-        "non-square-pixels",
-        `displayed at the aspect ratio ${displayWidth}:${displayHeight}; width and height are the coded ` +
-          `${pixelWidth}x${pixelHeight}, as ffprobe reports them`,
-      ),
-    );
-  }
+  // Width and height are as displayed (the Display size applied, matroska-display.ts); the coded
+  // size is kept beside them when it differs.
+  outcome.media = { ...track.display?.size, codec: codecOfMatroska(track.codecId, track.codecPrivate) };
+  if (track.display?.reason) outcome.omitted.push({ block: "videoMetadata", reason: track.display.reason });
   const reasons: string[] = [];
   if (track.defaultDuration !== undefined) outcome.media.fps = frameRate(track.defaultDuration);
   else if ("fps" in timed) outcome.media.fps = timed.fps;

@@ -8,12 +8,28 @@ export const MAX_MOOV_BYTES = 64 * 1024 * 1024;
 /** Top-level boxes walked before giving up on finding a `moov` (each may cost one request). */
 export const MAX_TOP_LEVEL_BOXES = 256;
 
+/** Boxes that live inside a `moov`: a walk of its children stops at the first box of another kind. */
+const MOOV_CHILDREN = new Set([
+  "mvhd",
+  "trak",
+  "udta",
+  "meta",
+  "mvex",
+  "iods",
+  "pssh",
+  "uuid",
+  "free",
+  "skip",
+]);
+
 /** A top-level box known from its header alone. */
 export interface TopLevelBox {
   type: string;
   start: number;
   headerSize: number;
   end: number;
+  /** Why `end` is not the declared one: a `moov` whose size field is garbage, cut to its whole children. */
+  damage?: string;
 }
 
 /** The `moov` box: its bytes (header included) and where it lies in the file. */
@@ -21,6 +37,7 @@ export interface LocatedMoov {
   bytes: Uint8Array;
   start: number;
   end: number;
+  damage?: string;
 }
 
 /**
@@ -60,12 +77,33 @@ export async function readTopLevelHeader(source: ByteSource, at: number): Promis
         `the file ends inside its ${header.type} box (${present} of ${size} bytes present)`,
       );
     }
-    throw fault(
-      "media-corrupt",
-      `box ${name} at byte ${at} declares ${size} bytes, past the end of the ${source.size}-byte file`,
-    );
+    const declared = `box ${name} at byte ${at} declares ${size} bytes, past the end of the ${source.size}-byte file`;
+    // ffmpeg and every player read a moov's children whatever its size field says: so does Sluice.
+    if (header.type === "moov") {
+      const end = await wholeChildrenEnd(source, at + header.headerSize);
+      return {
+        type: "moov",
+        start: at,
+        headerSize: header.headerSize,
+        end,
+        damage: `${declared}; its whole children were read`,
+      };
+    }
+    throw fault("media-corrupt", declared);
   }
   return { type: header.type, start: at, headerSize: header.headerSize, end: at + size };
+}
+
+/** Where the run of whole `moov` children starting at `at` ends: at the first box that is not one. */
+async function wholeChildrenEnd(source: ByteSource, at: number): Promise<number> {
+  let end = at;
+  for (let walked = 0; walked < MAX_TOP_LEVEL_BOXES; walked += 1) {
+    const header = parseBoxHeader(await source.read(end, 16));
+    if (header === undefined || header.toEnd || !MOOV_CHILDREN.has(header.type)) break;
+    if (header.size < header.headerSize || end + header.size > source.size) break;
+    end += header.size;
+  }
+  return end;
 }
 
 /**
@@ -107,5 +145,5 @@ async function readMoov(source: ByteSource, box: TopLevelBox): Promise<LocatedMo
   if (bytes.byteLength < size) {
     throw new Mp4FormatError("media-truncated", `the file ends inside its moov box at byte ${box.start}`);
   }
-  return { bytes, start: box.start, end: box.end };
+  return { bytes, start: box.start, end: box.end, ...(box.damage ? { damage: box.damage } : {}) };
 }

@@ -39,8 +39,16 @@ async function probe(
     const movie = parseMovie(moov.bytes);
     const video = pick(movie, (t) => (t.entry?.kind === "video" ? { track: t, entry: t.entry } : undefined));
     const audio = pick(movie, (t) => (t.entry?.kind === "audio" ? { track: t, entry: t.entry } : undefined));
-    if (prefer === "video" && video) return await measureVideo(source, movie, video, moov.end);
-    if (audio) return await measureAudio(source, movie, audio, moov.end, settings);
+    const outcome =
+      prefer === "video" && video
+        ? await measureVideo(source, movie, video, moov.end)
+        : audio
+          ? await measureAudio(source, movie, audio, moov.end, settings)
+          : undefined;
+    if (outcome) {
+      if (moov.damage) outcome.warnings.push(issue("media-corrupt", moov.damage));
+      return outcome;
+    }
     throw new Mp4FormatError(
       "media-no-tracks",
       `the file has no ${prefer === "video" ? "video or " : ""}audio track`,
@@ -70,8 +78,8 @@ function pick<E>(movie: Movie, match: (track: Track) => Picked<E> | undefined): 
 
 /** Timing of a track: the edit-list presentation, or what the fragments tell without reading them all. */
 async function timing(source: ByteSource, movie: Movie, track: Track, moovEnd: number) {
-  if (track.timescale === 0)
-    throw new Mp4FormatError("media-corrupt", `track ${track.id} has a timescale of 0`);
+  // ffmpeg opens such a file (it assumes a timescale of 1 and reports nonsense): no timing is measured.
+  if (track.timescale === 0) return { duration: undefined, fps: undefined, reason: zeroTimescale(track) };
   if (movie.fragmented) return measureFragments(source, movie, track, moovEnd);
   const shown = presentTrack(track, movie.timescale);
   if (shown.frames === 0 || shown.ticks === 0) {
@@ -97,7 +105,8 @@ async function measureVideo(
   for (const why of [reason, shown.reason]) {
     if (why) outcome.omitted.push({ block: "videoMetadata", reason: why });
   }
-  if (!movie.fragmented && isVariableFrameRate(track.stts)) {
+  timingWarnings(outcome, track);
+  if (!movie.fragmented && track.timescale > 0 && isVariableFrameRate(track.stts)) {
     outcome.warnings.push(
       issue(
         "variable-frame-rate",
@@ -127,7 +136,17 @@ async function measureAudio(
   if (duration !== undefined) media.duration = duration;
   outcome.media = media;
   if (duration === undefined && reason) outcome.omitted.push({ block: "audioMetadata", reason });
+  timingWarnings(outcome, track);
   return outcome;
+}
+
+function zeroTimescale(track: Track): string {
+  return `track ${track.id} has a timescale of 0, so its timing cannot be measured`;
+}
+
+/** A damage warning for a track whose timing fields are broken though the file plays. */
+function timingWarnings(outcome: ProbeOutcome, track: Track): void {
+  if (track.timescale === 0) outcome.warnings.push(issue("media-corrupt", zeroTimescale(track)));
 }
 
 function isCount(value: number): boolean {

@@ -117,13 +117,16 @@ describe("probeAudio", () => {
     expect(outcome.media.duration).toBe(22_254_545 / rate);
   });
 
-  it("reports media-truncated when the SSND chunk runs past the end of the file", async () => {
+  it("keeps rate and channels, omits the duration and warns media-truncated when the SSND chunk runs past the end of the file", async () => {
     const whole = syntheticAiff({ frames: 44_100 });
 
     const outcome = await probeAudio({ ...whole, size: whole.size - 1000 }, DEFAULT_PROBE_SETTINGS);
 
-    expect(outcome.errors.map((e) => e.code)).toEqual(["media-truncated"]);
-    expect(outcome.media).toEqual({});
+    expect(outcome.errors).toEqual([]);
+    expect(outcome.warnings.map((w) => w.code)).toEqual(["media-truncated"]);
+    expect(outcome.media.duration).toBeUndefined();
+    expect(outcome.media.sampleRate).toBeGreaterThan(0);
+    expect(outcome.omitted.map((o) => o.block)).toEqual(["audioMetadata"]);
   });
 
   it("omits the block, keeping rate and channels, when AIFF-C holds a codec it does not measure", async () => {

@@ -134,6 +134,30 @@ describe("probeDicom", () => {
     expect(source.stats.requests).toBe(1);
   });
 
+  it.each(["dicom-series-a-1.dcm", "dicom-series-b-1.dcm"])(
+    "reads %s without its preamble and DICM prefix (meta header from byte 0), as dcmdump does",
+    async (name) => {
+      const whole = new Uint8Array(readFileSync(probeMediaPath(name)));
+      const intact = await probeDicom(createMemoryByteSource(whole), DEFAULT_PROBE_SETTINGS);
+
+      const outcome = await probeDicom(createMemoryByteSource(whole.subarray(132)), DEFAULT_PROBE_SETTINGS);
+
+      expect(outcome.errors).toEqual([]);
+      expect(outcome.media).toEqual(intact.media);
+    },
+  );
+
+  it("reports a truncation for a bare meta header whose pixel data is cut", async () => {
+    const whole = new Uint8Array(readFileSync(probeMediaPath("dicom-series-a-1.dcm")));
+
+    const outcome = await probeDicom(
+      createMemoryByteSource(whole.subarray(132, whole.byteLength - 10)),
+      DEFAULT_PROBE_SETTINGS,
+    );
+
+    expect(outcome.errors.map((e) => e.code)).toEqual(["media-truncated"]);
+  });
+
   it("reads only the first 64 KiB of a file with 1 GB of pixel data", async () => {
     // Prepare
     const source = createCachingByteSource(

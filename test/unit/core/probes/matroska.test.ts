@@ -232,7 +232,7 @@ describe("probeMatroska", () => {
     expect(outcome.omitted[0]?.reason).toContain("no DefaultDuration");
   });
 
-  it("reports the coded size and warns when anamorphic video has another display size", async () => {
+  it("reports the displayed size and keeps the coded one when anamorphic video has another display size", async () => {
     const file = concat(
       ebmlHeader("matroska"),
       segment(info(1000), tracks(videoTrack({ defaultDuration: 40_000_000, display: [853, 480] }))),
@@ -240,8 +240,8 @@ describe("probeMatroska", () => {
 
     const { outcome } = await probe(file);
 
-    expect(outcome.media).toMatchObject({ width: 640, height: 480 });
-    expect(outcome.warnings.map((w) => w.code)).toEqual(["non-square-pixels"]);
+    expect(outcome.media).toMatchObject({ width: 853, height: 480, codedWidth: 640, codedHeight: 480 });
+    expect(outcome.warnings).toEqual([]);
   });
 
   it("measures audio-only WebM with the configured bit depth for lossy Opus", async () => {

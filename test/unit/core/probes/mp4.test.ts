@@ -206,7 +206,6 @@ describe("probeMp4", () => {
 
   it.each([
     ["broken-truncated.mp4", "media-truncated"],
-    ["broken-corrupt-moov.mp4", "media-corrupt"],
     ["broken-empty.mp4", "media-truncated"],
     ["broken-png-named.mp4", "media-corrupt"],
   ])("returns an error and no fields for %s", async (name, code) => {
@@ -215,6 +214,35 @@ describe("probeMp4", () => {
     expect(outcome.errors.map((e) => e.code)).toEqual([code]);
     expect(outcome.errors[0]?.message).not.toBe("");
     expect(outcome.media).toEqual({});
+  });
+
+  it("reads the whole children of a moov whose size field runs past the file, as ffprobe does, and warns", async () => {
+    // broken-corrupt-moov.mp4 is h264-25fps-faststart.mp4 with the moov size set to 0xFFFFFFF0.
+    const intact = await probe("h264-25fps-faststart.mp4");
+
+    const { outcome } = await probe("broken-corrupt-moov.mp4");
+
+    expect(outcome.errors).toEqual([]);
+    expect(outcome.media).toEqual(intact.outcome.media);
+    expect(outcome.warnings.map((w) => w.code)).toEqual(["media-corrupt"]);
+    expect(outcome.warnings[0]?.message).toMatch(/declares 4294967280 bytes/);
+  });
+
+  it("keeps the size, omits the timing and warns when a track's mdhd timescale is 0", async () => {
+    const bytes = fixture("h264-25fps-faststart.mp4");
+    const mdhd = Buffer.from(bytes).indexOf("mdhd");
+    new DataView(bytes.buffer, bytes.byteOffset).setUint32(mdhd + 16, 0);
+    const source = createCachingByteSource(createMemoryByteSource(bytes));
+
+    const outcome = await probeMp4(source, DEFAULT_PROBE_SETTINGS);
+
+    expect(outcome.errors).toEqual([]);
+    expect(outcome.media).toMatchObject({ width: 64, height: 48, codec: "h264" });
+    expect(outcome.media.fps).toBeUndefined();
+    expect(outcome.omitted).toEqual([
+      { block: "videoMetadata", reason: expect.stringMatching(/timescale of 0/) },
+    ]);
+    expect(outcome.warnings.map((w) => w.code)).toEqual(["media-corrupt"]);
   });
 
   it("says where a cut file ends when its moov is cut", async () => {
