@@ -3,13 +3,13 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:f
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { createMemoryByteSource } from "../../../packages/core/src/byte-source";
-import { classifyKey } from "../../../packages/core/src/classify-key";
-import { deriveRecord } from "../../../packages/core/src/derive-record";
-import { objectUrlFor } from "../../../packages/core/src/object-url";
-import type { SluiceRecord } from "../../../packages/core/src/record";
-import { type ObjectReader, scanListing } from "../../../packages/core/src/scan-listing";
-import { DEFAULT_IMPORT_LIMITS } from "../../../packages/core/src/split-imports";
+import { createMemoryByteSource } from "../../../packages/core/src/bytes/byte-source";
+import { DEFAULT_IMPORT_LIMITS } from "../../../packages/core/src/imports/split";
+import { classifyKey } from "../../../packages/core/src/keys/classify-key";
+import { objectUrlFor } from "../../../packages/core/src/keys/object-url";
+import { deriveRecord } from "../../../packages/core/src/records/derive";
+import type { SluiceRecord } from "../../../packages/core/src/records/record";
+import { type ObjectReader, scanListing } from "../../../packages/core/src/scan/scan-listing";
 import {
   BAD_INPUTS_DIR,
   type BadInput,

@@ -1,9 +1,9 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { basename, join, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
-import { createMemoryByteSource } from "../../../packages/core/src/byte-source";
-import { deriveRecord } from "../../../packages/core/src/derive-record";
-import { objectUrlFor } from "../../../packages/core/src/object-url";
+import { createMemoryByteSource } from "../../../packages/core/src/bytes/byte-source";
+import { objectUrlFor } from "../../../packages/core/src/keys/object-url";
+import { deriveRecord } from "../../../packages/core/src/records/derive";
 
 // test/fixtures/readers.sh asked each fixture's own standard reader (ffprobe, identify, pdfinfo,
 // dcmdump) whether it opens the file; the verdicts are committed so that `npm test` needs no tools.

@@ -1,9 +1,9 @@
-import { buildImportEntry } from "../import-entry";
-import { ImportEntrySchema } from "../import-format";
+import { buildImportEntry } from "../imports/entry";
+import { ImportEntrySchema } from "../imports/format";
+import { titleFor } from "../imports/title";
 import { type Issue, issue } from "../issues";
-import type { MetadataSchema } from "../metadata-schema";
-import { titleFor } from "../title";
-import { validateClientMetadata } from "../validate-metadata";
+import type { MetadataSchema } from "../metadata/schema";
+import { validateClientMetadata } from "../metadata/validate";
 import type { GroupManifest } from "./group-manifest";
 import {
   type FolderDefaults,

@@ -1,7 +1,7 @@
-import { buildImportEntry } from "../import-entry";
-import { ImportEntrySchema } from "../import-format";
+import { buildImportEntry } from "../imports/entry";
+import { ImportEntrySchema } from "../imports/format";
+import { titleFor } from "../imports/title";
 import { type Issue, issue } from "../issues";
-import { titleFor } from "../title";
 import { type FolderDefaults, folderOf, type GroupMember, type GroupResult } from "./group-result";
 
 /** One DICOM series: keyed by its SeriesInstanceUID, or `null` for a file that has none. */

@@ -1,4 +1,4 @@
-import type { SluiceRecord } from "../record";
+import type { SluiceRecord } from "../records/record";
 import { folderOf } from "./group-result";
 
 /** The key of a DICOM series record (a folder's image group is keyed by the folder itself). */

@@ -1,6 +1,6 @@
 import { z } from "zod";
-import { ClientMetadataSchema } from "../encord-namespace";
-import { TitleSchema } from "../import-fields";
+import { ClientMetadataSchema } from "../imports/encord-namespace";
+import { TitleSchema } from "../imports/fields";
 import { type Issue, issue } from "../issues";
 import { isJsonObject } from "../json";
 import {
@@ -8,7 +8,7 @@ import {
   exceedsValueBudget,
   findMetadataLimitProblem,
   findTopLevelKeyProblem,
-} from "../sidecar-limits";
+} from "../metadata/sidecar-limits";
 
 /** A member file name: a name in the manifest's own folder, so it never holds a "/". */
 const MemberNameSchema = z

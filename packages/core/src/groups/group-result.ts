@@ -1,8 +1,8 @@
-import type { ImportEntry } from "../import-format";
+import type { ImportEntry } from "../imports/format";
 import type { Issue } from "../issues";
 import type { JsonObject } from "../json";
-import { mergeMetadata } from "../merge-metadata";
-import type { Provenance, SluiceRecord } from "../record";
+import { mergeMetadata } from "../metadata/merge";
+import type { Provenance, SluiceRecord } from "../records/record";
 
 /** A data object offered to a group or series, with its derived record. */
 export interface GroupMember {

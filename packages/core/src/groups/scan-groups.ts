@@ -1,8 +1,8 @@
 import type { Issue } from "../issues";
-import type { MetadataSchema } from "../metadata-schema";
-import type { ListingPlan } from "../plan-listing";
-import type { SluiceRecord } from "../record";
-import type { ObjectReader } from "../scan-listing";
+import type { MetadataSchema } from "../metadata/schema";
+import type { SluiceRecord } from "../records/record";
+import type { ListingPlan } from "../scan/plan-listing";
+import type { ObjectReader } from "../scan/scan-listing";
 import { assembleImageGroup } from "./assemble-group";
 import { assembleDicomSeries } from "./assemble-series";
 import { groupKeyOf, seriesRecordKey } from "./group-key";

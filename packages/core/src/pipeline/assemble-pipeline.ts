@@ -1,12 +1,11 @@
-import { GROUP_MANIFEST_FILE_NAME } from "../classify-key";
 import { assembleImageGroup } from "../groups/assemble-group";
 import { assembleDicomSeries } from "../groups/assemble-series";
 import { seriesRecordKey } from "../groups/group-key";
 import type { GroupResult } from "../groups/group-result";
 import { readManifest } from "../groups/read-group-inputs";
-import type { StoredRecord } from "../ports";
-import type { SluiceRecord } from "../record";
-import type { AssembleGroupMessage, AssembleSeriesMessage } from "../work-message";
+import { GROUP_MANIFEST_FILE_NAME } from "../keys/classify-key";
+import type { StoredRecord } from "../ports/ports";
+import type { SluiceRecord } from "../records/record";
 import { assemblyFlag } from "./group-membership";
 import {
   folderDefaults,
@@ -17,6 +16,7 @@ import {
   storeGroup,
 } from "./group-store";
 import type { PipelineDeps } from "./pipeline-deps";
+import type { AssembleGroupMessage, AssembleSeriesMessage } from "./work-message";
 
 /** What one assembly did to its group record. */
 export type AssembleOutcome = "written" | "unchanged" | "ignored";

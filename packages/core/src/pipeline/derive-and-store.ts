@@ -1,14 +1,14 @@
-import type { ByteSource } from "../byte-source";
-import { createCachingByteSource, type ReadStats } from "../caching-byte-source";
-import { defaultsKeysFor, sidecarKeysFor } from "../classify-key";
-import { deriveRecord, type MetadataFile } from "../derive-record";
+import type { ByteSource } from "../bytes/byte-source";
+import { createCachingByteSource, type ReadStats } from "../bytes/caching-byte-source";
 import { AccessDeniedError, NotFoundError, TransientError, WriteConflictError } from "../errors";
 import { type Issue, issue } from "../issues";
 import { type JsonObject, stableStringify } from "../json";
-import type { StoredRecord } from "../ports";
-import type { SluiceRecord } from "../record";
-import { unreadableRecord } from "../scan-listing";
-import { normalizeSequencer } from "../sequencer";
+import { defaultsKeysFor, sidecarKeysFor } from "../keys/classify-key";
+import { normalizeSequencer } from "../keys/sequencer";
+import type { StoredRecord } from "../ports/ports";
+import { deriveRecord, type MetadataFile } from "../records/derive";
+import type { SluiceRecord } from "../records/record";
+import { unreadableRecord } from "../scan/scan-listing";
 import { memberExport, membershipOf, queueAssembly } from "./group-membership";
 import type { DeriveOutcome, PipelineDeps } from "./pipeline-deps";
 

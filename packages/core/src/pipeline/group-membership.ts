@@ -1,10 +1,10 @@
-import { GROUP_MANIFEST_FILE_NAME } from "../classify-key";
 import { groupKeyOf, seriesRecordKey } from "../groups/group-key";
 import { folderOf } from "../groups/group-result";
-import type { StoredRecord } from "../ports";
-import type { SluiceRecord } from "../record";
-import type { AssembleGroupMessage, AssembleSeriesMessage } from "../work-message";
+import { GROUP_MANIFEST_FILE_NAME } from "../keys/classify-key";
+import type { StoredRecord } from "../ports/ports";
+import type { SluiceRecord } from "../records/record";
 import type { PipelineDeps } from "./pipeline-deps";
+import type { AssembleGroupMessage, AssembleSeriesMessage } from "./work-message";
 
 /** An assembly of a group or series. */
 export type AssemblyMessage = AssembleGroupMessage | AssembleSeriesMessage;

@@ -1,12 +1,12 @@
-import { defaultsKeysFor } from "../classify-key";
 import { TransientError, WriteConflictError } from "../errors";
 import { type FolderDefaults, type GroupResult, toGroupRecord } from "../groups/group-result";
 import { folderDefaultsLoader } from "../groups/read-group-inputs";
 import { issue } from "../issues";
 import { stableStringify } from "../json";
-import { planListing } from "../plan-listing";
-import type { StoredRecord } from "../ports";
-import type { SluiceRecord } from "../record";
+import { defaultsKeysFor } from "../keys/classify-key";
+import type { StoredRecord } from "../ports/ports";
+import type { SluiceRecord } from "../records/record";
+import { planListing } from "../scan/plan-listing";
 import { sameContent } from "./derive-and-store";
 import { memberExport } from "./group-membership";
 import type { PipelineDeps } from "./pipeline-deps";

@@ -1,9 +1,9 @@
-import { classifyKey } from "../classify-key";
 import { issue } from "../issues";
-import { decodeEventKey, type StorageEvent } from "../storage-event";
+import { classifyKey } from "../keys/classify-key";
 import { deriveAndStore } from "./derive-and-store";
 import { requestAssembly } from "./group-membership";
 import type { DeriveOutcome, PipelineDeps } from "./pipeline-deps";
+import { decodeEventKey, type StorageEvent } from "./storage-event";
 
 /** What an event led to, for logs and metrics. */
 export interface IngestResult {

@@ -1,9 +1,9 @@
-import type { ReadStats } from "../caching-byte-source";
-import type { FolderRoute } from "../encord-folders";
-import type { DeliveryStore, ExportStore, ObjectStore, RecordStore, WorkQueue } from "../ports";
+import type { ReadStats } from "../bytes/caching-byte-source";
+import type { FolderRoute } from "../imports/encord-folders";
+import type { ImportLimits } from "../imports/split";
+import type { DeliveryStore, ExportStore, ObjectStore, RecordStore, WorkQueue } from "../ports/ports";
 import type { ProbeSettings } from "../probes/probe-types";
-import type { SluiceRecord } from "../record";
-import type { ImportLimits } from "../split-imports";
+import type { SluiceRecord } from "../records/record";
 
 /** Settings of the pipeline, parsed once from config at cold start. */
 export interface PipelineSettings {

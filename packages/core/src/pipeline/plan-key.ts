@@ -1,5 +1,5 @@
-import { MAX_PLAN_CHANGES, type PlanEntry } from "../job";
-import { changedFields } from "../record-changes";
+import { MAX_PLAN_CHANGES, type PlanEntry } from "../jobs/job";
+import { changedFields } from "../records/changes";
 import { type DeriveOptions, deriveCurrent, sameContent } from "./derive-and-store";
 import type { ReimportDeps } from "./reimport-start";
 

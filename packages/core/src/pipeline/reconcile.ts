@@ -1,14 +1,14 @@
-import { GROUP_MANIFEST_FILE_NAME } from "../classify-key";
 import { forEachConcurrently } from "../for-each-concurrently";
-import type { JobContinuation, JobError, ReconcileCounts } from "../job";
-import { planListing } from "../plan-listing";
-import type { ListedObject, StoredRecord } from "../ports";
-import type { ReconcileMessage } from "../work-message";
+import type { JobContinuation, JobError, ReconcileCounts } from "../jobs/job";
+import { admitJob, finishJob, releaseJob } from "../jobs/job-registry";
+import { continuationOf, type JobStepContext, keyFailures, runJobStep } from "../jobs/job-step";
+import { GROUP_MANIFEST_FILE_NAME } from "../keys/classify-key";
+import type { ListedObject, StoredRecord } from "../ports/ports";
+import { planListing } from "../scan/plan-listing";
 import { deriveAndStore } from "./derive-and-store";
 import { requestAssembly } from "./group-membership";
-import { admitJob, finishJob, releaseJob } from "./job-registry";
-import { continuationOf, type JobStepContext, keyFailures, runJobStep } from "./job-step";
 import type { JobStartIds, ReimportDeps } from "./reimport-start";
+import type { ReconcileMessage } from "./work-message";
 
 /** What one step of a reconcile did. */
 export interface ReconcileStepResult {

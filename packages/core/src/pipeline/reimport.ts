@@ -1,16 +1,16 @@
-import type { ByteSource } from "../byte-source";
-import { classifyKey } from "../classify-key";
+import type { ByteSource } from "../bytes/byte-source";
 import { AccessDeniedError } from "../errors";
 import { forEachConcurrently } from "../for-each-concurrently";
-import type { JobContinuation, JobError, PlanEntry } from "../job";
-import { planListing } from "../plan-listing";
-import type { ReimportMessage } from "../work-message";
+import type { JobContinuation, JobError, PlanEntry } from "../jobs/job";
+import { finishJob } from "../jobs/job-registry";
+import { continuationOf, type JobStepContext, keyFailures, runJobStep } from "../jobs/job-step";
+import { classifyKey } from "../keys/classify-key";
+import { planListing } from "../scan/plan-listing";
 import { type DeriveOptions, deriveAndStore } from "./derive-and-store";
 import { type AssemblyMessage, assemblyFlag, assemblyFor } from "./group-membership";
-import { finishJob } from "./job-registry";
-import { continuationOf, type JobStepContext, keyFailures, runJobStep } from "./job-step";
 import { planKey } from "./plan-key";
 import type { ReimportDeps } from "./reimport-start";
+import type { ReimportMessage } from "./work-message";
 
 /** What one step of a reimport did. */
 export interface ReimportStepResult {

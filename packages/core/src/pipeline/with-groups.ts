@@ -1,4 +1,4 @@
-import type { StoredRecord } from "../ports";
+import type { StoredRecord } from "../ports/ports";
 import type { PipelineDeps } from "./pipeline-deps";
 
 /**

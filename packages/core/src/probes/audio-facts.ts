@@ -1,5 +1,5 @@
 import type { IFormat } from "music-metadata";
-import type { ByteSource } from "../byte-source";
+import type { ByteSource } from "../bytes/byte-source";
 import { type Issue, issue } from "../issues";
 
 /**

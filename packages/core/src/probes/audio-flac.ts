@@ -1,4 +1,4 @@
-import type { ByteSource } from "../byte-source";
+import type { ByteSource } from "../bytes/byte-source";
 import { issue } from "../issues";
 import { crc8Flac, crc16Flac } from "./audio-crc";
 import { type AudioFacts, type AudioInput, cutShort } from "./audio-facts";

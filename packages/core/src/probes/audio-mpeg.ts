@@ -1,4 +1,4 @@
-import type { ByteSource } from "../byte-source";
+import type { ByteSource } from "../bytes/byte-source";
 import { issue } from "../issues";
 import { type AudioFacts, type AudioInput, cutShort } from "./audio-facts";
 import { trailingTagLength } from "./audio-tags";

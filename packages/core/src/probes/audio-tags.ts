@@ -1,4 +1,4 @@
-import type { ByteSource } from "../byte-source";
+import type { ByteSource } from "../bytes/byte-source";
 
 const ID3V2_HEADER = 10;
 const ID3V1_LENGTH = 128;

@@ -1,5 +1,5 @@
 import { parseFromTokenizer } from "music-metadata";
-import type { ByteSource } from "../byte-source";
+import type { ByteSource } from "../bytes/byte-source";
 import { type Issue, issue } from "../issues";
 import { type AudioContainer, describeOtherContent, sniffAudioContainer } from "./audio-container";
 import type { AudioFacts, AudioFormat } from "./audio-facts";

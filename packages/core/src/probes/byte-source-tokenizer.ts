@@ -1,7 +1,7 @@
 import type { IHeadRequestInfo, IRangeRequestClient } from "@tokenizer/range";
 import { tokenizer } from "@tokenizer/range";
 import type { IRandomAccessTokenizer } from "strtok3";
-import type { ByteSource } from "../byte-source";
+import type { ByteSource } from "../bytes/byte-source";
 import { ProbeFailureError } from "./probe-failure";
 
 /**

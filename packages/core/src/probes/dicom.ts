@@ -1,6 +1,6 @@
 import dicomParser, { type DataSet } from "dicom-parser";
-import type { ByteSource } from "../byte-source";
-import { type InflatedPrefix, inflatePrefix } from "../inflate-prefix";
+import type { ByteSource } from "../bytes/byte-source";
+import { type InflatedPrefix, inflatePrefix } from "../bytes/inflate-prefix";
 import { issue } from "../issues";
 import { IMPLICIT_VR_LITTLE_ENDIAN, isRawDicom } from "./dicom-raw";
 import { failedOutcome, ProbeFailureError } from "./probe-failure";

@@ -1,4 +1,4 @@
-import type { ByteSource } from "../byte-source";
+import type { ByteSource } from "../bytes/byte-source";
 import { ProbeFailureError, readExactly } from "./probe-failure";
 
 /** An EBML element header read from the source: its ID, where its data starts, and its data size. */

@@ -1,4 +1,4 @@
-import type { ByteSource } from "../byte-source";
+import type { ByteSource } from "../bytes/byte-source";
 import type { StoredSize } from "./image-jpeg";
 import { ProbeFailureError, readExactly } from "./probe-failure";
 

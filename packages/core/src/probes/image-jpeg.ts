@@ -1,4 +1,4 @@
-import type { ByteSource } from "../byte-source";
+import type { ByteSource } from "../bytes/byte-source";
 import { readFirstIfdTags, TIFF_TAG } from "./image-tiff";
 import { ProbeFailureError, readExactly } from "./probe-failure";
 

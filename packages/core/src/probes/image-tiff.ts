@@ -1,4 +1,4 @@
-import type { ByteSource } from "../byte-source";
+import type { ByteSource } from "../bytes/byte-source";
 import { ProbeFailureError, readExactly } from "./probe-failure";
 
 /** TIFF tags this probe reads (TIFF 6.0; EXIF uses the same structure). */

@@ -1,5 +1,5 @@
 import { imageSize } from "image-size";
-import type { ByteSource } from "../byte-source";
+import type { ByteSource } from "../bytes/byte-source";
 import { HEIF_BRANDS, measureHeif } from "./image-heif";
 import { measureJpeg, type StoredSize } from "./image-jpeg";
 import { readFirstIfdTags, TIFF_TAG } from "./image-tiff";

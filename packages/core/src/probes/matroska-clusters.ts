@@ -1,4 +1,4 @@
-import type { ByteSource } from "../byte-source";
+import type { ByteSource } from "../bytes/byte-source";
 import { childrenOf, parseElementHeader, readElementHeader, readUint, readVarUint } from "./ebml";
 import { ProbeFailureError } from "./probe-failure";
 

@@ -1,4 +1,4 @@
-import type { ByteSource } from "../byte-source";
+import type { ByteSource } from "../bytes/byte-source";
 import { findFirstCluster, readFirstFrames, videoTrackNumber } from "./matroska-clusters";
 import type { MatroskaHeaders } from "./matroska-layout";
 import { frameRateOf, type RateVerdict } from "./matroska-rate";

@@ -1,4 +1,4 @@
-import type { ByteSource } from "../byte-source";
+import type { ByteSource } from "../bytes/byte-source";
 import { consecutiveMpegFrames, type MpegFrame } from "./mp3-walk";
 
 /**

@@ -1,4 +1,4 @@
-import type { ByteSource } from "../byte-source";
+import type { ByteSource } from "../bytes/byte-source";
 import { BoxReader } from "./mp4-boxes";
 import {
   type FragmentSamples,

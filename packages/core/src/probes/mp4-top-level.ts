@@ -1,5 +1,5 @@
-import type { ByteSource } from "../byte-source";
-import { sniffText } from "../infer-type-sniff";
+import type { ByteSource } from "../bytes/byte-source";
+import { sniffText } from "../typing/sniff";
 import { isPrintableType, Mp4FormatError, parseBoxHeader } from "./mp4-boxes";
 
 /** The largest `moov` the probe reads (one ranged read); a bigger one is refused, not fetched. */

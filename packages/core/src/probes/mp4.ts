@@ -1,7 +1,7 @@
 // Sluice reads MP4/MOV itself rather than through a general-purpose probe because it can do
 // measurably better: it hops over box headers, skips `mdat` unread and fetches the `moov` in one
 // ranged read, so bytes read depend on the `moov` alone, never on the file size.
-import type { ByteSource } from "../byte-source";
+import type { ByteSource } from "../bytes/byte-source";
 import { issue } from "../issues";
 import { Mp4FormatError } from "./mp4-boxes";
 import { mp4DisplaySize } from "./mp4-display";

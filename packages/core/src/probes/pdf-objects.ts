@@ -1,4 +1,4 @@
-import type { ByteSource } from "../byte-source";
+import type { ByteSource } from "../bytes/byte-source";
 import { decodeStream, integerEntry, isDict, isName, type PdfBudget } from "./pdf-stream";
 import {
   corrupt,

@@ -1,4 +1,4 @@
-import { type ByteSource, createMemoryByteSource } from "../byte-source";
+import { type ByteSource, createMemoryByteSource } from "../bytes/byte-source";
 import { parseIndirectObject } from "./pdf-objects";
 import { isDict, isName, type PdfBudget } from "./pdf-stream";
 import { type PdfDict, PdfLexer, type PdfRef } from "./pdf-syntax";

@@ -1,4 +1,4 @@
-import type { ByteSource } from "../byte-source";
+import type { ByteSource } from "../bytes/byte-source";
 import { parseAt, parseIndirectObject, readStreamData } from "./pdf-objects";
 import { integerEntry, isDict, isName, type PdfBudget, spendEntries } from "./pdf-stream";
 import { corrupt, type PdfDict, PdfLexer, type PdfValue } from "./pdf-syntax";

@@ -1,4 +1,4 @@
-import type { ByteSource } from "../byte-source";
+import type { ByteSource } from "../bytes/byte-source";
 import { issue } from "../issues";
 import { createPdfObjects, type PdfObjects } from "./pdf-objects";
 import { MAX_SCAN_BYTES, scanPdf } from "./pdf-recover";

@@ -1,4 +1,4 @@
-import type { ByteSource } from "../byte-source";
+import type { ByteSource } from "../bytes/byte-source";
 import { issue } from "../issues";
 import { emptyOutcome, type ProbeOutcome } from "./probe-types";
 

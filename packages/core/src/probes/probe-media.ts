@@ -1,6 +1,6 @@
-import type { ByteSource } from "../byte-source";
-import type { DataType } from "../data-type";
+import type { ByteSource } from "../bytes/byte-source";
 import { issue } from "../issues";
+import type { DataType } from "../typing/data-type";
 import { probeAudio } from "./audio";
 import { probeAvi } from "./avi";
 import { probeDicom } from "./dicom";

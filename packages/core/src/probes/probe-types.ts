@@ -1,6 +1,6 @@
-import type { ByteSource } from "../byte-source";
+import type { ByteSource } from "../bytes/byte-source";
 import type { Issue } from "../issues";
-import type { MediaMetadata } from "../media-metadata";
+import type { MediaMetadata } from "../records/media-metadata";
 
 /** Measured fields: a probe sets only what it measured (design.md "Measured or omitted"). */
 export type MeasuredFields = Omit<MediaMetadata, "fileSize" | "mimeType" | "omitted">;

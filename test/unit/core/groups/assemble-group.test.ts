@@ -4,8 +4,8 @@ import {
   assembleImageGroup,
 } from "../../../../packages/core/src/groups/assemble-group";
 import type { GroupManifest } from "../../../../packages/core/src/groups/group-manifest";
-import { ImportFileSchema } from "../../../../packages/core/src/import-format";
-import type { SluiceRecord } from "../../../../packages/core/src/record";
+import { ImportFileSchema } from "../../../../packages/core/src/imports/format";
+import type { SluiceRecord } from "../../../../packages/core/src/records/record";
 
 const URL = "https://b.s3.eu-west-1.amazonaws.com/";
 

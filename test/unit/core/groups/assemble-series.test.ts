@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { assembleDicomSeries } from "../../../../packages/core/src/groups/assemble-series";
-import { ImportFileSchema } from "../../../../packages/core/src/import-format";
-import type { MediaMetadata } from "../../../../packages/core/src/media-metadata";
-import type { SluiceRecord } from "../../../../packages/core/src/record";
+import { ImportFileSchema } from "../../../../packages/core/src/imports/format";
+import type { MediaMetadata } from "../../../../packages/core/src/records/media-metadata";
+import type { SluiceRecord } from "../../../../packages/core/src/records/record";
 
 const URL = "https://b.s3.eu-west-1.amazonaws.com/";
 

@@ -1,13 +1,13 @@
 import { describe, expect, it } from "vitest";
+import { exportPending } from "../../../../packages/core/src/export/export-pending";
 import {
   assembleGroupPage,
   assembleSeriesPage,
 } from "../../../../packages/core/src/pipeline/assemble-pipeline";
-import { exportPending } from "../../../../packages/core/src/pipeline/export-pending";
 import { requestAssembly } from "../../../../packages/core/src/pipeline/group-membership";
 import { ingestEvent } from "../../../../packages/core/src/pipeline/ingest-event";
-import type { StorageEvent } from "../../../../packages/core/src/storage-event";
-import type { WorkMessage } from "../../../../packages/core/src/work-message";
+import type { StorageEvent } from "../../../../packages/core/src/pipeline/storage-event";
+import type { WorkMessage } from "../../../../packages/core/src/pipeline/work-message";
 import { createFakePipeline } from "../../../helpers/fakes";
 import { mediaBytes } from "../../../helpers/media";
 

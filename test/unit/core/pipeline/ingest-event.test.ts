@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { exportPending } from "../../../../packages/core/src/pipeline/export-pending";
+import { exportPending } from "../../../../packages/core/src/export/export-pending";
 import { ingestEvent } from "../../../../packages/core/src/pipeline/ingest-event";
 import { rederivePage } from "../../../../packages/core/src/pipeline/rederive-page";
-import type { StorageEvent } from "../../../../packages/core/src/storage-event";
+import type { StorageEvent } from "../../../../packages/core/src/pipeline/storage-event";
 import { createFakePipeline } from "../../../helpers/fakes";
 import { mediaBytes } from "../../../helpers/media";
 

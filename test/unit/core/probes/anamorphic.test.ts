@@ -1,8 +1,8 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { createMemoryByteSource } from "../../../../packages/core/src/byte-source";
-import { createCachingByteSource } from "../../../../packages/core/src/caching-byte-source";
-import { videoMetadataBlock } from "../../../../packages/core/src/import-media-blocks";
+import { createMemoryByteSource } from "../../../../packages/core/src/bytes/byte-source";
+import { createCachingByteSource } from "../../../../packages/core/src/bytes/caching-byte-source";
+import { videoMetadataBlock } from "../../../../packages/core/src/imports/media-blocks";
 import {
   turned,
   withDisplayAspect,

@@ -1,8 +1,8 @@
 import { readFileSync } from "node:fs";
 import { parseFromTokenizer } from "music-metadata";
 import { describe, expect, it } from "vitest";
-import { type ByteSource, createMemoryByteSource } from "../../../../packages/core/src/byte-source";
-import { createCachingByteSource } from "../../../../packages/core/src/caching-byte-source";
+import { type ByteSource, createMemoryByteSource } from "../../../../packages/core/src/bytes/byte-source";
+import { createCachingByteSource } from "../../../../packages/core/src/bytes/caching-byte-source";
 import { probeAudio } from "../../../../packages/core/src/probes/audio";
 import { createByteSourceTokenizer } from "../../../../packages/core/src/probes/byte-source-tokenizer";
 import { DEFAULT_PROBE_SETTINGS } from "../../../../packages/core/src/probes/probe-types";

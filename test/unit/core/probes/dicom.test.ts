@@ -1,8 +1,8 @@
 import { readFileSync } from "node:fs";
 import { deflateRawSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
-import { type ByteSource, createMemoryByteSource } from "../../../../packages/core/src/byte-source";
-import { createCachingByteSource } from "../../../../packages/core/src/caching-byte-source";
+import { type ByteSource, createMemoryByteSource } from "../../../../packages/core/src/bytes/byte-source";
+import { createCachingByteSource } from "../../../../packages/core/src/bytes/caching-byte-source";
 import { probeDicom } from "../../../../packages/core/src/probes/dicom";
 import { DEFAULT_PROBE_SETTINGS } from "../../../../packages/core/src/probes/probe-types";
 import { deflatedDicomBomb } from "../../../helpers/hostile-inputs";

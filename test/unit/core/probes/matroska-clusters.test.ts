@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { type ByteSource, createMemoryByteSource } from "../../../../packages/core/src/byte-source";
-import { createCachingByteSource } from "../../../../packages/core/src/caching-byte-source";
+import { type ByteSource, createMemoryByteSource } from "../../../../packages/core/src/bytes/byte-source";
+import { createCachingByteSource } from "../../../../packages/core/src/bytes/caching-byte-source";
 import { measureClusterRate } from "../../../../packages/core/src/probes/matroska-frame-rate";
 import { readMatroskaHeaders } from "../../../../packages/core/src/probes/matroska-layout";
 

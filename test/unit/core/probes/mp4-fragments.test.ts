@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { createMemoryByteSource } from "../../../../packages/core/src/byte-source";
-import { createCachingByteSource } from "../../../../packages/core/src/caching-byte-source";
+import { createMemoryByteSource } from "../../../../packages/core/src/bytes/byte-source";
+import { createCachingByteSource } from "../../../../packages/core/src/bytes/caching-byte-source";
 import { probeMp4 } from "../../../../packages/core/src/probes/mp4";
 import { measureFragments } from "../../../../packages/core/src/probes/mp4-fragments";
 import { parseMovie, type Track } from "../../../../packages/core/src/probes/mp4-tracks";

@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { type ByteSource, createMemoryByteSource } from "../../../../packages/core/src/byte-source";
-import { createCachingByteSource } from "../../../../packages/core/src/caching-byte-source";
+import { type ByteSource, createMemoryByteSource } from "../../../../packages/core/src/bytes/byte-source";
+import { createCachingByteSource } from "../../../../packages/core/src/bytes/caching-byte-source";
 import { probeMp4, probeMp4Audio } from "../../../../packages/core/src/probes/mp4";
 import { DEFAULT_PROBE_SETTINGS, type MediaProbe } from "../../../../packages/core/src/probes/probe-types";
 import { expectedAudio, expectedVideo, probeMediaPath } from "../../../helpers/probe-truth";

@@ -1,11 +1,11 @@
 import { readFileSync } from "node:fs";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { createMemoryByteSource } from "../../../../packages/core/src/byte-source";
-import { createCachingByteSource } from "../../../../packages/core/src/caching-byte-source";
-import { deriveRecord } from "../../../../packages/core/src/derive-record";
+import { createMemoryByteSource } from "../../../../packages/core/src/bytes/byte-source";
+import { createCachingByteSource } from "../../../../packages/core/src/bytes/caching-byte-source";
 import { probePdf } from "../../../../packages/core/src/probes/pdf";
 import { DEFAULT_PROBE_SETTINGS } from "../../../../packages/core/src/probes/probe-types";
+import { deriveRecord } from "../../../../packages/core/src/records/derive";
 import { expectedPdfPages, probeMediaPath } from "../../../helpers/probe-truth";
 
 // PDFs whose cross-reference does not lead to their objects, which viewers open by scanning for

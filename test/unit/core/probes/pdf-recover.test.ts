@@ -1,6 +1,6 @@
 import { deflateSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
-import { type ByteSource, createMemoryByteSource } from "../../../../packages/core/src/byte-source";
+import { type ByteSource, createMemoryByteSource } from "../../../../packages/core/src/bytes/byte-source";
 import { scanPdf } from "../../../../packages/core/src/probes/pdf-recover";
 import { createPdfBudget } from "../../../../packages/core/src/probes/pdf-stream";
 

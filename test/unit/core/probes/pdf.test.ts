@@ -1,8 +1,8 @@
 import { readFileSync } from "node:fs";
 import { deflateSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
-import { type ByteSource, createMemoryByteSource } from "../../../../packages/core/src/byte-source";
-import { createCachingByteSource } from "../../../../packages/core/src/caching-byte-source";
+import { type ByteSource, createMemoryByteSource } from "../../../../packages/core/src/bytes/byte-source";
+import { createCachingByteSource } from "../../../../packages/core/src/bytes/caching-byte-source";
 import { probePdf } from "../../../../packages/core/src/probes/pdf";
 import { MAX_SCAN_BYTES } from "../../../../packages/core/src/probes/pdf-recover";
 import { DEFAULT_PROBE_SETTINGS } from "../../../../packages/core/src/probes/probe-types";

@@ -1,10 +1,10 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { createMemoryByteSource } from "../../../../packages/core/src/byte-source";
-import { createCachingByteSource } from "../../../../packages/core/src/caching-byte-source";
-import { HEAD_BYTES, inferDataType } from "../../../../packages/core/src/infer-type";
+import { createMemoryByteSource } from "../../../../packages/core/src/bytes/byte-source";
+import { createCachingByteSource } from "../../../../packages/core/src/bytes/caching-byte-source";
 import { probeMedia } from "../../../../packages/core/src/probes/probe-media";
 import { DEFAULT_PROBE_SETTINGS } from "../../../../packages/core/src/probes/probe-types";
+import { HEAD_BYTES, inferDataType } from "../../../../packages/core/src/typing/infer-type";
 import { listProbeFixtures, probeMediaPath } from "../../../helpers/probe-truth";
 
 const fixtures = listProbeFixtures().map((f) => f.name);
