@@ -10,13 +10,13 @@ import { cpus, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { fromItem, parseRecordItem, toItem } from "../packages/aws/src/record-item";
-import { createMemoryByteSource } from "../packages/core/src/byte-source";
-import { deriveRecord } from "../packages/core/src/derive-record";
-import { HEAD_BYTES, inferDataType } from "../packages/core/src/infer-type";
+import { createMemoryByteSource } from "../packages/core/src/bytes/byte-source";
+import { parseSidecar } from "../packages/core/src/metadata/sidecar";
 import { probeDicom } from "../packages/core/src/probes/dicom";
 import { probePdf } from "../packages/core/src/probes/pdf";
 import { DEFAULT_PROBE_SETTINGS } from "../packages/core/src/probes/probe-types";
-import { parseSidecar } from "../packages/core/src/sidecar";
+import { deriveRecord } from "../packages/core/src/records/derive";
+import { HEAD_BYTES, inferDataType } from "../packages/core/src/typing/infer-type";
 import {
   deflatedDicomBomb,
   niftiGzipBomb,

@@ -7,7 +7,7 @@ import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { type DynamoDBClient, PutItemCommand } from "@aws-sdk/client-dynamodb";
 import { z } from "zod";
-import { decodeEventKey } from "../packages/core/src/storage-event";
+import { decodeEventKey } from "../packages/core/src/pipeline/storage-event";
 import type { PlannedObject } from "./load-upload";
 
 /** `n` images under their own folder, none with a sidecar. */

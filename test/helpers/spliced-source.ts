@@ -1,4 +1,4 @@
-import type { ByteSource } from "../../packages/core/src/byte-source";
+import type { ByteSource } from "../../packages/core/src/bytes/byte-source";
 
 /** A run of bytes, or a run of zeros that is never allocated. */
 export type Part = Uint8Array | { zeros: number };

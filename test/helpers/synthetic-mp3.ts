@@ -1,4 +1,4 @@
-import type { ByteSource } from "../../packages/core/src/byte-source";
+import type { ByteSource } from "../../packages/core/src/bytes/byte-source";
 
 /** An MPEG-1 Layer III stream to synthesise: one bit rate per frame, stereo, no CRC. */
 export interface SyntheticMp3 {

@@ -2,7 +2,7 @@ import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join, relative, resolve } from "node:path";
 import { PutObjectCommand } from "@aws-sdk/client-s3";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { ImportFileSchema } from "../../packages/core/src/import-format";
+import { ImportFileSchema } from "../../packages/core/src/imports/format";
 import { runCli } from "../helpers/cli";
 import { type S3rverHandle, startS3rver } from "../helpers/emulators";
 import { type StallingServer, startStallingServer } from "../helpers/stalling-server";

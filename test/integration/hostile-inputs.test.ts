@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { encodeKey } from "../../packages/core/src/object-url";
+import { encodeKey } from "../../packages/core/src/keys/object-url";
 import {
   deflatedDicomBomb,
   niftiMaskGz,

@@ -1,8 +1,8 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import fc from "fast-check";
-import type { ByteSource } from "../../packages/core/src/byte-source";
-import { createCachingByteSource } from "../../packages/core/src/caching-byte-source";
+import type { ByteSource } from "../../packages/core/src/bytes/byte-source";
+import { createCachingByteSource } from "../../packages/core/src/bytes/caching-byte-source";
 
 const FIXTURE_DIRS = ["../fixtures/probe/media", "../fixtures/media"].map((d) =>
   resolve(import.meta.dirname, d),

@@ -1,18 +1,22 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { createMemoryByteSource } from "../../packages/core/src/byte-source";
-import { HEAD_BYTES, inferDataType } from "../../packages/core/src/infer-type";
-import { inflatePrefix } from "../../packages/core/src/inflate-prefix";
-import { probeDicom } from "../../packages/core/src/probes/dicom";
-import { probePdf } from "../../packages/core/src/probes/pdf";
-import { DEFAULT_PROBE_SETTINGS } from "../../packages/core/src/probes/probe-types";
-import { checkMetadataLayer, MAX_SIDECAR_BYTES, parseSidecar } from "../../packages/core/src/sidecar";
+import { createMemoryByteSource } from "../../packages/core/src/bytes/byte-source";
+import { inflatePrefix } from "../../packages/core/src/bytes/inflate-prefix";
+import {
+  checkMetadataLayer,
+  MAX_SIDECAR_BYTES,
+  parseSidecar,
+} from "../../packages/core/src/metadata/sidecar";
 import {
   exceedsValueBudget,
   MAX_METADATA_DEPTH,
   MAX_METADATA_NODES,
   MAX_TOP_LEVEL_KEYS,
-} from "../../packages/core/src/sidecar-limits";
+} from "../../packages/core/src/metadata/sidecar-limits";
+import { probeDicom } from "../../packages/core/src/probes/dicom";
+import { probePdf } from "../../packages/core/src/probes/pdf";
+import { DEFAULT_PROBE_SETTINGS } from "../../packages/core/src/probes/probe-types";
+import { HEAD_BYTES, inferDataType } from "../../packages/core/src/typing/infer-type";
 import { deflatedDicomBomb, niftiGzipBomb, niftiMaskGz, pdfXrefBomb } from "../helpers/hostile-inputs";
 
 // Issue 14: every parser stays within its budget on inputs built to exceed it. Inputs are generated

@@ -1,9 +1,9 @@
 import { existsSync, readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { createMemoryByteSource } from "../../packages/core/src/byte-source";
-import { deriveRecord } from "../../packages/core/src/derive-record";
-import { objectUrlFor } from "../../packages/core/src/object-url";
-import type { SluiceRecord } from "../../packages/core/src/record";
+import { createMemoryByteSource } from "../../packages/core/src/bytes/byte-source";
+import { objectUrlFor } from "../../packages/core/src/keys/object-url";
+import { deriveRecord } from "../../packages/core/src/records/derive";
+import type { SluiceRecord } from "../../packages/core/src/records/record";
 import {
   expectedAudio,
   expectedDicom,

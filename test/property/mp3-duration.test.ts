@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { createCachingByteSource } from "../../packages/core/src/caching-byte-source";
+import { createCachingByteSource } from "../../packages/core/src/bytes/caching-byte-source";
 import { probeAudio } from "../../packages/core/src/probes/audio";
 import { MPEG_WALK_LIMIT } from "../../packages/core/src/probes/audio-mpeg";
 import { DEFAULT_PROBE_SETTINGS } from "../../packages/core/src/probes/probe-types";

@@ -1,7 +1,5 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { inferDataType } from "../../packages/core/src/infer-type";
-import { MediaMetadataSchema } from "../../packages/core/src/media-metadata";
 import { probeAudio } from "../../packages/core/src/probes/audio";
 import { probeAvi } from "../../packages/core/src/probes/avi";
 import { probeDicom } from "../../packages/core/src/probes/dicom";
@@ -16,6 +14,8 @@ import {
   type ProbeOutcome,
 } from "../../packages/core/src/probes/probe-types";
 import { probeText } from "../../packages/core/src/probes/text";
+import { MediaMetadataSchema } from "../../packages/core/src/records/media-metadata";
+import { inferDataType } from "../../packages/core/src/typing/infer-type";
 import { bytesArb, countingSource } from "./arbitraries";
 
 const RUNS = { seed: 8_2026, numRuns: 250, timeout: 5_000 };

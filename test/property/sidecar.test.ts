@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { parseDefaults, parseSidecar } from "../../packages/core/src/sidecar";
+import { parseDefaults, parseSidecar } from "../../packages/core/src/metadata/sidecar";
 
 const SETTINGS = { seed: 20_261_124, numRuns: 400 };
 const utf8 = (text: string) => new TextEncoder().encode(text);

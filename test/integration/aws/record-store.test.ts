@@ -6,8 +6,8 @@ import { recordPk, shardOf } from "../../../packages/aws/src/record-item";
 import { createRecordStore, type DynamoRecordStore } from "../../../packages/aws/src/record-store";
 import { BY_STATUS_INDEX, PENDING_EXPORT_INDEX } from "../../../packages/aws/src/table";
 import { InvalidCursorError, WriteConflictError } from "../../../packages/core/src/errors";
-import { parseMetadataSchema } from "../../../packages/core/src/metadata-schema";
-import type { StoredRecord } from "../../../packages/core/src/ports";
+import { parseMetadataSchema } from "../../../packages/core/src/metadata/schema";
+import type { StoredRecord } from "../../../packages/core/src/ports/ports";
 import {
   createRecordsTable,
   type Dynalite,

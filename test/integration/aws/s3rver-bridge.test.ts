@@ -16,8 +16,8 @@ import { parseStorageEventBody } from "../../../packages/aws/src/event-parser";
 import { createMemoryQueue } from "../../../packages/aws/src/local/memory-queue";
 import { createS3rverBridge, type S3rverBridge } from "../../../packages/aws/src/local/s3rver-bridge";
 import { nextBridgeSequencer } from "../../../packages/aws/src/local/s3rver-event";
-import { compareSequencers, normalizeSequencer } from "../../../packages/core/src/sequencer";
-import { decodeEventKey } from "../../../packages/core/src/storage-event";
+import { compareSequencers, normalizeSequencer } from "../../../packages/core/src/keys/sequencer";
+import { decodeEventKey } from "../../../packages/core/src/pipeline/storage-event";
 import { type S3rverHandle, startS3rver } from "../../helpers/emulators";
 
 const BUCKET = "data";

@@ -7,7 +7,7 @@ import {
   toStorageEvent,
 } from "../../../packages/aws/src/event-parser";
 import { isRetryable } from "../../../packages/core/src/errors";
-import { decodeEventKey } from "../../../packages/core/src/storage-event";
+import { decodeEventKey } from "../../../packages/core/src/pipeline/storage-event";
 
 function fixture(name: string): string {
   return readFileSync(new URL(`../../fixtures/events/${name}`, import.meta.url), "utf8");

@@ -11,7 +11,7 @@ import {
   entrySize,
   MAX_PUT_BYTES,
 } from "../../../packages/aws/src/eventbridge-publisher";
-import type { OutboundEvent, PublishFailure } from "../../../packages/core/src/outbound-events";
+import type { OutboundEvent, PublishFailure } from "../../../packages/core/src/delivery/outbound-events";
 
 const client = new EventBridgeClient({
   region: "us-east-1",

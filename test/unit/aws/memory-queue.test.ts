@@ -9,7 +9,7 @@ import {
   type MemoryQueueSnapshot,
   memoryQueueSnapshotSchema,
 } from "../../../packages/aws/src/local/queue-snapshot";
-import type { WorkMessage, WorkQueue } from "../../../packages/core/src/ports";
+import type { WorkMessage, WorkQueue } from "../../../packages/core/src/ports/ports";
 
 /** A virtual clock: sleeping advances it at once, so visibility timeouts cost no real time. */
 function virtualTime(start = 1_700_000_000_000) {

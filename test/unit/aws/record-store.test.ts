@@ -26,7 +26,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { toItem } from "../../../packages/aws/src/record-item";
 import { createRecordStore } from "../../../packages/aws/src/record-store";
 import { isRetryable, TransientError, WriteConflictError } from "../../../packages/core/src/errors";
-import type { StoredRecord } from "../../../packages/core/src/ports";
+import type { StoredRecord } from "../../../packages/core/src/ports/ports";
 
 const config = { region: "us-east-1", credentials: { accessKeyId: "test", secretAccessKey: "test" } };
 const doc = DynamoDBDocumentClient.from(new DynamoDBClient(config));

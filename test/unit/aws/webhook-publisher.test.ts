@@ -2,7 +2,7 @@ import { once } from "node:events";
 import { createServer, type Server } from "node:http";
 import { afterEach, describe, expect, it } from "vitest";
 import { createWebhookPublisher, webhookBody } from "../../../packages/aws/src/webhook-publisher";
-import type { OutboundEvent, PublishFailure } from "../../../packages/core/src/outbound-events";
+import type { OutboundEvent, PublishFailure } from "../../../packages/core/src/delivery/outbound-events";
 
 interface Received {
   method: string;

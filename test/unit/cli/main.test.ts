@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { promisify } from "node:util";
 import { afterEach, describe, expect, it } from "vitest";
-import { ImportFileSchema } from "../../../packages/core/src/import-format";
+import { ImportFileSchema } from "../../../packages/core/src/imports/format";
 import { runCli } from "../../helpers/cli";
 import { mediaPath } from "../../helpers/media";
 

@@ -2,7 +2,7 @@ import { resolve } from "node:path";
 import { describe, expect, it } from "vitest";
 import { main } from "../../../packages/cli/src/main";
 import { createProgress, type ProgressStream } from "../../../packages/cli/src/progress";
-import { ImportFileSchema } from "../../../packages/core/src/import-format";
+import { ImportFileSchema } from "../../../packages/core/src/imports/format";
 
 const SAMPLE = resolve(import.meta.dirname, "../../../examples/sample-bucket");
 const URL_BASE = "https://example-bucket.s3.eu-west-1.amazonaws.com/";

@@ -2,7 +2,7 @@ import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "nod
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { ImportFileSchema } from "../../../packages/core/src/import-format";
+import { ImportFileSchema } from "../../../packages/core/src/imports/format";
 import { runCli } from "../../helpers/cli";
 import { mediaPath } from "../../helpers/media";
 

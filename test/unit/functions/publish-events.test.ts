@@ -7,9 +7,9 @@ import {
   reportPublishFailure,
 } from "../../../functions/publish-events";
 import { countByImportKey } from "../../../functions/publish-exports";
-import type { OutboundEvent, PublishFailure } from "../../../packages/core/src/outbound-events";
-import type { EventPublisher } from "../../../packages/core/src/ports";
-import type { SluiceRecord } from "../../../packages/core/src/record";
+import type { OutboundEvent, PublishFailure } from "../../../packages/core/src/delivery/outbound-events";
+import type { EventPublisher } from "../../../packages/core/src/ports/ports";
+import type { SluiceRecord } from "../../../packages/core/src/records/record";
 
 const record: SluiceRecord = {
   bucket: "data",

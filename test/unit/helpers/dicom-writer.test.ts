@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import dicomParser from "dicom-parser";
 import { describe, expect, it } from "vitest";
-import { createMemoryByteSource } from "../../../packages/core/src/byte-source";
+import { createMemoryByteSource } from "../../../packages/core/src/bytes/byte-source";
 import { probeMedia } from "../../../packages/core/src/probes/probe-media";
 import { DEFAULT_PROBE_SETTINGS } from "../../../packages/core/src/probes/probe-types";
 import { dicomFile } from "../../helpers/dicom-writer";
