@@ -4,7 +4,7 @@ import { EncordApiError, type EncordClient, type EncordConfig, encordClientFor }
 import { TransientError } from "@sluice/core";
 import type { Context } from "aws-lambda";
 import { handle } from "hono/aws-lambda";
-import { type Deps, deps } from "./deps";
+import { type Deps, deps } from "../packages/lambda/src/deps";
 import { ulid } from "./export";
 
 /** The API's deps over the pipeline's: the exports bucket for presigned answers, the bearer token. */

@@ -1,6 +1,6 @@
 import { runDeliveries } from "@sluice/core";
 import type { Context } from "aws-lambda";
-import { type Deps, deps } from "./deps";
+import { type Deps, deps } from "../packages/lambda/src/deps";
 
 /** Seconds one long poll may hold a scheduled run (Encord caps a poll near 60 s; the function's timeout is above it). */
 export const DELIVERY_POLL_SECONDS = 20;

@@ -1,8 +1,8 @@
 import { randomBytes } from "node:crypto";
 import { exportPending } from "@sluice/core";
 import type { Context } from "aws-lambda";
-import { type Deps, deps } from "./deps";
-import { recordImportFiles } from "./publish-exports";
+import { type Deps, deps } from "../packages/lambda/src/deps";
+import { recordImportFiles } from "../packages/lambda/src/publish-exports";
 
 const LEASE_MS = 5 * 60_000;
 

@@ -1,7 +1,7 @@
 import { EventParseError, parseStorageEventBody } from "@sluice/aws";
 import { ingestEvent } from "@sluice/core";
 import type { Context, SQSEvent } from "aws-lambda";
-import { type Deps, deps } from "./deps";
+import { type Deps, deps } from "../packages/lambda/src/deps";
 import { createSqsBatchHandler, type SqsRecordHandler } from "./sqs-batch";
 
 /**

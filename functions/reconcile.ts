@@ -1,7 +1,7 @@
 import { reimportSequencer } from "@sluice/api";
 import { jobLeaseAt } from "@sluice/aws";
 import { JobLimitError, JobRunningError, startReconcile } from "@sluice/core";
-import { type Deps, deps } from "./deps";
+import { type Deps, deps } from "../packages/lambda/src/deps";
 import { ulid } from "./export";
 
 /**

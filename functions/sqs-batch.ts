@@ -2,8 +2,8 @@ import { BatchProcessor, EventType, processPartialResponse } from "@aws-lambda-p
 import type { Logger } from "@aws-lambda-powertools/logger";
 import { noteRecordFailure } from "@sluice/aws";
 import type { Context, SQSEvent, SQSRecord } from "aws-lambda";
+import type { Deps } from "../packages/lambda/src/deps";
 import { DEADLINE_MARGIN_MS, DeadlineExceededError, startBatchDeadline } from "./batch-deadline";
-import type { Deps } from "./deps";
 
 /**
  * Handles one message. `log` is that message's own logger, keyed with its id; the handler appends the

@@ -10,7 +10,7 @@ import {
   WorkMessageSchema,
 } from "@sluice/core";
 import type { Context, SQSEvent, SQSRecord } from "aws-lambda";
-import { type Deps, deps } from "./deps";
+import { type Deps, deps } from "../packages/lambda/src/deps";
 import { createSqsBatchHandler, type SqsRecordHandler } from "./sqs-batch";
 
 /** The work queue's handler: one page of fan-out work per message (a `_defaults.json` change, a reimport step, a group assembly). */

@@ -3,7 +3,7 @@ import type { ConstructorOptions } from "@aws-lambda-powertools/logger/types";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { S3Client } from "@aws-sdk/client-s3";
 import type { Context, SQSEvent } from "aws-lambda";
-import { createDeps, type Deps } from "../../functions/deps";
+import { createDeps, type Deps } from "../../packages/lambda/src/deps";
 import { parseConfig } from "../../packages/aws/src/index";
 import type { PipelineDeps } from "../../packages/core/src/index";
 import { createMemoryWorkQueue } from "./fakes";

@@ -13,7 +13,7 @@ import { SQSClient } from "@aws-sdk/client-sqs";
 import type { Context } from "aws-lambda";
 import { createApiDeps } from "../../functions/api";
 import { createDeliveryHandler } from "../../functions/deliver";
-import { createDeps, type Deps } from "../../functions/deps";
+import { createDeps, type Deps } from "../../packages/lambda/src/deps";
 import { createExportHandler } from "../../functions/export";
 import { createIngestHandler } from "../../functions/ingest";
 import { createReconcileHandler } from "../../functions/reconcile";

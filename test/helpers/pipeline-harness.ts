@@ -5,7 +5,7 @@ import {
   ListObjectsV2Command,
   PutObjectCommand,
 } from "@aws-sdk/client-s3";
-import { createDeps, type Deps } from "../../functions/deps";
+import { createDeps, type Deps } from "../../packages/lambda/src/deps";
 import { createExportHandler } from "../../functions/export";
 import { createIngestHandler } from "../../functions/ingest";
 import { createWorkHandler } from "../../functions/work";

@@ -2,7 +2,7 @@ import type { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { releaseAbandonedLease } from "@sluice/aws";
 import { EXPORTER_LEASE } from "@sluice/core";
-import type { Deps } from "../../../functions/deps";
+import type { Deps } from "../../lambda/src/deps";
 import { createReconcileHandler } from "../../../functions/reconcile";
 
 /** Where the recovery reports: notices for people, and errors. */

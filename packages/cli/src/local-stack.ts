@@ -6,7 +6,7 @@ import { type WorkMessage, WorkMessageSchema } from "@sluice/core";
 import { z } from "zod";
 import { createApiDeps } from "../../../functions/api";
 import { createDeliveryHandler } from "../../../functions/deliver";
-import { createDeps, type Deps } from "../../../functions/deps";
+import { createDeps, type Deps } from "../../lambda/src/deps";
 import { createExportHandler } from "../../../functions/export";
 import { createIngestHandler } from "../../../functions/ingest";
 import { createWorkHandler } from "../../../functions/work";

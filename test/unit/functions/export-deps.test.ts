@@ -18,14 +18,14 @@ function stubExporterEnvironment() {
 
 afterEach(() => {
   vi.unstubAllEnvs();
-  vi.doUnmock("../../../functions/deps");
+  vi.doUnmock("../../../packages/lambda/src/deps");
   vi.resetModules();
 });
 
 describe("deps", () => {
   it("configures a function that never calls Encord with delivery's folders and without the key", async () => {
     stubExporterEnvironment();
-    const { deps } = await import("../../../functions/deps");
+    const { deps } = await import("../../../packages/lambda/src/deps");
 
     const d = deps({ encordKey: "unused" });
 
@@ -39,7 +39,7 @@ describe("deps", () => {
 
   it("still refuses a function that delivers without the key", async () => {
     stubExporterEnvironment();
-    const { deps } = await import("../../../functions/deps");
+    const { deps } = await import("../../../packages/lambda/src/deps");
 
     expect(() => deps()).toThrow(/ENCORD_SSH_KEY_FILE: is required/);
   });
@@ -48,7 +48,7 @@ describe("deps", () => {
 describe("handler (functions/export.ts)", () => {
   it("builds the exporter's deps without the Encord key", async () => {
     const asked: unknown[] = [];
-    vi.doMock("../../../functions/deps", () => ({
+    vi.doMock("../../../packages/lambda/src/deps", () => ({
       deps: (options: unknown) => {
         asked.push(options);
         throw new Error("deps asked for");

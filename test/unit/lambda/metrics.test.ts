@@ -1,6 +1,6 @@
 import { MetricUnit } from "@aws-lambda-powertools/metrics";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { createMetrics } from "../../../functions/metrics";
+import { createMetrics } from "../../../packages/lambda/src/metrics";
 
 afterEach(() => {
   vi.restoreAllMocks();

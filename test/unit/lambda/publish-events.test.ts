@@ -1,15 +1,15 @@
 import { Logger } from "@aws-lambda-powertools/logger";
 import { Metrics } from "@aws-lambda-powertools/metrics";
 import { describe, expect, it } from "vitest";
+import type { OutboundEvent, PublishFailure } from "../../../packages/core/src/delivery/outbound-events";
+import type { EventPublisher } from "../../../packages/core/src/ports/ports";
+import type { SluiceRecord } from "../../../packages/core/src/records/record";
 import {
   createEventPublisher,
   createOutboundEvents,
   reportPublishFailure,
-} from "../../../functions/publish-events";
-import { countByImportKey } from "../../../functions/publish-exports";
-import type { OutboundEvent, PublishFailure } from "../../../packages/core/src/delivery/outbound-events";
-import type { EventPublisher } from "../../../packages/core/src/ports/ports";
-import type { SluiceRecord } from "../../../packages/core/src/records/record";
+} from "../../../packages/lambda/src/publish-events";
+import { countByImportKey } from "../../../packages/lambda/src/publish-exports";
 
 const record: SluiceRecord = {
   bucket: "data",

@@ -2,13 +2,13 @@ import { GetItemCommand } from "@aws-sdk/client-dynamodb";
 import { PutEventsCommand } from "@aws-sdk/client-eventbridge";
 import { HeadObjectCommand } from "@aws-sdk/client-s3";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { createAwsClients } from "../../../functions/deps";
 import { callDynamo } from "../../../packages/aws/src/dynamo-errors";
 import { isTransientSdkError } from "../../../packages/aws/src/s3-errors";
 import { createS3ObjectStore } from "../../../packages/aws/src/s3-object-store";
 import { LAMBDA_SDK_TIMEOUTS } from "../../../packages/aws/src/sdk-timeouts";
 import { createSqsWorkQueue } from "../../../packages/aws/src/sqs-work-queue";
 import { TransientError } from "../../../packages/core/src/errors";
+import { createAwsClients } from "../../../packages/lambda/src/deps";
 import { type StallingServer, startStallingServer } from "../../helpers/stalling-server";
 
 const SHORT = { connectionTimeout: 300, requestTimeout: 300, socketTimeout: 300 };

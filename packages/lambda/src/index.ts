@@ -1,0 +1,1 @@
+export { type Clients, createAwsClients, createDeps, type Deps, deps } from "./deps";
