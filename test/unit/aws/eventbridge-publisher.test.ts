@@ -4,7 +4,6 @@ import {
   PutEventsCommand,
 } from "@aws-sdk/client-eventbridge";
 import { mockClient } from "aws-sdk-client-mock";
-import "aws-sdk-client-mock-vitest/extend";
 import { afterEach, describe, expect, it } from "vitest";
 import {
   createEventBridgePublisher,

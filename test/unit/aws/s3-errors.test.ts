@@ -12,7 +12,6 @@ import {
 } from "@aws-sdk/client-s3";
 import { sdkStreamMixin } from "@smithy/util-stream";
 import { mockClient } from "aws-sdk-client-mock";
-import "aws-sdk-client-mock-vitest/extend";
 import { afterEach, describe, expect, it } from "vitest";
 import { ObjectChangedError, toS3DomainError } from "../../../packages/aws/src/s3-errors";
 import { createS3ObjectStore } from "../../../packages/aws/src/s3-object-store";

@@ -2,7 +2,6 @@ import { Readable } from "node:stream";
 import { GetObjectCommand, HeadObjectCommand, ListObjectsV2Command, S3Client } from "@aws-sdk/client-s3";
 import { sdkStreamMixin } from "@smithy/util-stream";
 import { mockClient } from "aws-sdk-client-mock";
-import "aws-sdk-client-mock-vitest/extend";
 import { afterEach, describe, expect, it } from "vitest";
 import { createS3ObjectStore } from "../../../packages/aws/src/s3-object-store";
 import { TransientError } from "../../../packages/core/src/errors";

@@ -8,7 +8,6 @@ import {
   SQSServiceException,
 } from "@aws-sdk/client-sqs";
 import { mockClient } from "aws-sdk-client-mock";
-import "aws-sdk-client-mock-vitest/extend";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createSqsDeadLetters } from "../../../packages/aws/src/sqs-dead-letters";
 import { TransientError } from "../../../packages/core/src/errors";

@@ -5,7 +5,6 @@ import {
   S3ServiceException,
 } from "@aws-sdk/client-s3";
 import { mockClient } from "aws-sdk-client-mock";
-import "aws-sdk-client-mock-vitest/extend";
 import { afterEach, describe, expect, it } from "vitest";
 import { enableEventBridge } from "../../../packages/cli/src/enable-eventbridge";
 import { runCli } from "../../helpers/cli";
