@@ -61,13 +61,31 @@ export function resolveRelative(from: string, specifier: string): string | null 
   return candidates.find((c) => CODE_FILE.test(c) && existsSync(c) && statSync(c).isFile()) ?? null;
 }
 
-/** The relative imports of each file, resolved to files (unresolvable ones are tsc's to report). */
-export function importGraph(files: string[]): Map<string, string[]> {
+/** Each workspace package's name (`@sluice/core`) and the file its package.json exports as `.`. */
+export function workspaceEntries(root: string): Map<string, string> {
+  const entries = new Map<string, string>();
+  for (const src of packageSources(root)) {
+    const path = join(dirname(src), "package.json");
+    if (!existsSync(path)) continue;
+    const manifest: unknown = JSON.parse(readFileSync(path, "utf8"));
+    if (typeof manifest !== "object" || manifest === null || !("name" in manifest)) continue;
+    const exports = "exports" in manifest ? manifest.exports : null;
+    const exported = typeof exports === "object" && exports !== null && "." in exports ? exports["."] : null;
+    if (typeof manifest.name === "string" && typeof exported === "string")
+      entries.set(manifest.name, resolve(dirname(src), exported));
+  }
+  return entries;
+}
+
+/**
+ * The imports of each file resolved to files: relative ones, and workspace packages to their entry point so that a
+ * cycle between packages shows too (unresolvable specifiers are tsc's to report).
+ */
+export function importGraph(files: string[], packages = new Map<string, string>()): Map<string, string[]> {
   const graph = new Map<string, string[]>();
   for (const file of files) {
     const targets = specifiersOf(readFileSync(file, "utf8"))
-      .filter((s) => s.startsWith("."))
-      .map((s) => resolveRelative(file, s))
+      .map((s) => (s.startsWith(".") ? resolveRelative(file, s) : (packages.get(s) ?? null)))
       .filter((t): t is string => t !== null);
     graph.set(file, [...new Set(targets)]);
   }
@@ -133,9 +151,9 @@ function loopThrough(start: string, group: Set<string>, graph: Map<string, strin
 
 const display = (root: string, file: string): string => relative(root, file).split(sep).join("/");
 
-/** Each import cycle among `packages/*\/src` files, as "a → b → a (files in the cycle: …)". */
+/** Each import cycle among `packages/*\/src` files, within or across packages, as "a → b → a (files in the cycle: …)". */
 export function importCycles(root: string): string[] {
-  const graph = importGraph(packageSources(root).flatMap(codeFilesUnder));
+  const graph = importGraph(packageSources(root).flatMap(codeFilesUnder), workspaceEntries(root));
   return stronglyConnected(graph).map((group) => {
     const [first = ""] = group;
     const loop = loopThrough(first, new Set(group), graph).map((f) => display(root, f));

@@ -73,6 +73,27 @@ describe("importCycles", () => {
     ]);
   });
 
+  it("names the loop when two workspace packages import each other through their entry points", () => {
+    // Prepare
+    const manifest = (name: string): string => JSON.stringify({ name, exports: { ".": "./src/index.ts" } });
+    const root = repo({
+      "packages/aws/package.json": manifest("@sluice/aws"),
+      "packages/aws/src/index.ts": 'export { store } from "./store";\n',
+      "packages/aws/src/store.ts":
+        'import { handler } from "@sluice/lambda";\nexport const store = handler;\n',
+      "packages/lambda/package.json": manifest("@sluice/lambda"),
+      "packages/lambda/src/index.ts": 'import { store } from "@sluice/aws";\nexport const handler = store;\n',
+    });
+
+    // Act
+    const cycles = importCycles(root);
+
+    // Assert
+    expect(cycles).toEqual([
+      "packages/aws/src/index.ts → packages/aws/src/store.ts → packages/lambda/src/index.ts → packages/aws/src/index.ts (files in the cycle: packages/aws/src/index.ts, packages/aws/src/store.ts, packages/lambda/src/index.ts)",
+    ]);
+  });
+
   it("reports nothing when imports form a tree", () => {
     // Prepare
     const root = repo({
