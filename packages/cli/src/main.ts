@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { DEFAULT_PROBE_SETTINGS, type ProbeSettings } from "@sluice/core";
 import { z } from "zod";
+import { type CliIo, processIo } from "./cli-io";
 import {
   createBucketSettingsClient,
   describeEnableEventBridge,
@@ -11,7 +12,6 @@ import {
 import { explainFailure, UsageError } from "./errors";
 import { inspectFile } from "./inspect";
 import { startLocalStack } from "./local-stack";
-import type { ProgressStream } from "./progress";
 import { scanFolder } from "./scan";
 import { COMMAND_USAGE, USAGE } from "./usage";
 import { checkOutFile, writeImportFiles } from "./write-out";
@@ -47,32 +47,6 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
     io.stderr(`sluice: ${line}\n`);
     return exitCode;
   }
-}
-
-/** Where the CLI writes; tests pass their own. */
-export interface CliIo {
-  stdout(text: string): void;
-  stderr(text: string): void;
-  env: Record<string, string | undefined>;
-  isTTY: boolean;
-  /** Where the progress bar is drawn (stderr); without it, none is. */
-  progress?: ProgressStream;
-}
-
-function processIo(): CliIo {
-  return {
-    stdout: (text) => process.stdout.write(text),
-    stderr: (text) => process.stderr.write(text),
-    env: process.env,
-    isTTY: process.stderr.isTTY === true,
-    progress: {
-      isTTY: process.stderr.isTTY === true,
-      get columns() {
-        return process.stderr.columns;
-      },
-      write: (text) => process.stderr.write(text),
-    },
-  };
 }
 
 const COMMON_OPTIONS = {

@@ -8,10 +8,10 @@ import {
   scanListing,
   serializeImportFile,
 } from "@sluice/core";
+import type { CliIo } from "./cli-io";
 import { UsageError } from "./errors";
 import { createFolderReader } from "./folder-reader";
 import { describeFsError, loadSchema, loadSuffixes } from "./load-inputs";
-import type { CliIo } from "./main";
 import { createProgress } from "./progress";
 import { listAll, openS3Source } from "./s3-source";
 import { guardTransient } from "./transient-guard";

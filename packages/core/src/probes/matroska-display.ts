@@ -1,5 +1,16 @@
 import { type DisplayedSize, turned, withDisplayAspect } from "./display-size";
-import type { MatroskaVideo } from "./matroska-tracks";
+
+/** A video track's frame size and how it is displayed (the Display elements as stored, no defaults). */
+export interface MatroskaVideo {
+  pixelWidth: number;
+  pixelHeight: number;
+  displayWidth?: number;
+  displayHeight?: number;
+  /** 0 pixels, 1 centimetres, 2 inches, 3 display aspect ratio, 4 unknown (the spec's default is 0). */
+  displayUnit: number;
+  /** Pixels cropped off each edge of the stored frame before display. */
+  crop: { top: number; bottom: number; left: number; right: number };
+}
 
 /** A Matroska video track's displayed size, or why it is unknown. */
 export interface MatroskaDisplay {

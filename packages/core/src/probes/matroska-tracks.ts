@@ -1,5 +1,5 @@
 import { childrenOf, type EbmlChild, readFloat, readString, readUint } from "./ebml";
-import { type MatroskaDisplay, matroskaDisplaySize } from "./matroska-display";
+import { type MatroskaDisplay, type MatroskaVideo, matroskaDisplaySize } from "./matroska-display";
 
 /** Segment Info: the timestamp scale and the Duration, which browser recordings leave out. */
 export interface MatroskaInfo {
@@ -7,18 +7,6 @@ export interface MatroskaInfo {
   timestampScale: number;
   /** Seconds; undefined when the file stores no Duration. */
   duration: number | undefined;
-}
-
-/** A video track's frame size and how it is displayed (the Display elements as stored, no defaults). */
-export interface MatroskaVideo {
-  pixelWidth: number;
-  pixelHeight: number;
-  displayWidth?: number;
-  displayHeight?: number;
-  /** 0 pixels, 1 centimetres, 2 inches, 3 display aspect ratio, 4 unknown (the spec's default is 0). */
-  displayUnit: number;
-  /** Pixels cropped off each edge of the stored frame before display. */
-  crop: { top: number; bottom: number; left: number; right: number };
 }
 
 /** The fields of a TrackEntry that the probe reports. */

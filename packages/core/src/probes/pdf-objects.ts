@@ -1,4 +1,5 @@
 import type { ByteSource } from "../bytes/byte-source";
+import type { CrossReference } from "./pdf-cross-reference";
 import { decodeStream, integerEntry, isDict, isName, type PdfBudget } from "./pdf-stream";
 import {
   corrupt,
@@ -9,7 +10,6 @@ import {
   PdfLexer,
   type PdfValue,
 } from "./pdf-syntax";
-import type { CrossReference } from "./pdf-xref";
 import { ProbeFailureError, readExactly } from "./probe-failure";
 
 /** An object read from `n g obj`: its value and, for a stream, where its data starts in the window. */

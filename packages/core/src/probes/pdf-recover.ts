@@ -1,8 +1,9 @@
 import { type ByteSource, createMemoryByteSource } from "../bytes/byte-source";
+import type { CrossReference, XrefEntry } from "./pdf-cross-reference";
 import { parseIndirectObject } from "./pdf-objects";
 import { isDict, isName, type PdfBudget } from "./pdf-stream";
 import { type PdfDict, PdfLexer, type PdfRef } from "./pdf-syntax";
-import { type CrossReference, readSection, type XrefEntry } from "./pdf-xref";
+import { readSection } from "./pdf-xref";
 
 /**
  * A scan reads the whole file, so it is allowed only up to this size: 16 MB in at most four reads

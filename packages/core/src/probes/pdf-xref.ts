@@ -1,29 +1,14 @@
 import type { ByteSource } from "../bytes/byte-source";
+import type { CrossReference, Section, XrefEntry } from "./pdf-cross-reference";
 import { parseAt, parseIndirectObject, readStreamData } from "./pdf-objects";
 import { integerEntry, isDict, isName, type PdfBudget, spendEntries } from "./pdf-stream";
 import { corrupt, type PdfDict, PdfLexer, type PdfValue } from "./pdf-syntax";
-
-/** Where an object lives: nowhere (free), at a file offset, or at an index inside an object stream. */
-export type XrefEntry =
-  | { kind: "free" }
-  | { kind: "offset"; offset: number; gen: number }
-  | { kind: "compressed"; stream: number; index: number };
-
-/** The resolved cross-reference: the newest entry of each object, and the trailer keys, newest first. */
-export interface CrossReference {
-  entries: Map<number, XrefEntry>;
-  trailer: PdfDict;
-  encrypted: boolean;
-}
 
 /** `%%EOF` must sit in the last 1024 bytes; twice that tolerates trailing junk some writers append. */
 const TAIL_BYTES = 2048;
 /** Cross-reference tables grow with the object count (20 bytes an object); larger ones are refused. */
 const MAX_SECTION_BYTES = 64 * 1024 * 1024;
 const MAX_SECTIONS = 1024;
-
-/** One cross-reference section: its entries and its trailer (a stream's dictionary). */
-export type Section = { entries: Map<number, XrefEntry>; trailer: PdfDict };
 
 /** One shared free entry: most entries of a bloated table are free, and each would cost an object. */
 const FREE: XrefEntry = { kind: "free" };

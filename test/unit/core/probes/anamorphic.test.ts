@@ -9,8 +9,8 @@ import {
   withPixelAspect,
 } from "../../../../packages/core/src/probes/display-size";
 import { probeMatroska } from "../../../../packages/core/src/probes/matroska";
+import type { MatroskaVideo } from "../../../../packages/core/src/probes/matroska-display";
 import { matroskaDisplaySize } from "../../../../packages/core/src/probes/matroska-display";
-import type { MatroskaVideo } from "../../../../packages/core/src/probes/matroska-tracks";
 import { probeMp4 } from "../../../../packages/core/src/probes/mp4";
 import { DEFAULT_PROBE_SETTINGS, type MediaProbe } from "../../../../packages/core/src/probes/probe-types";
 import { expectedVideo, probeMediaPath } from "../../../helpers/probe-truth";
