@@ -6,15 +6,18 @@ import {
   type Delivery,
   type DeliveryStore,
   type ExportStore,
+  type Flags,
   type ImportFileInfo,
   isGroupType,
   isOpen,
+  type Leases,
   type MetadataSchema,
   matchesFilter,
   NotFoundError,
   type ObjectStore,
   type PipelineDeps,
   type RecordStore,
+  type SchemaStore,
   type StoredRecord,
   type WorkMessage,
   type WorkQueue,
@@ -68,103 +71,122 @@ export function createMemoryObjectStore(bucket = "data") {
 /** An in-memory records table with the same conditional-write rules as the DynamoDB store. */
 export function createMemoryRecordStore() {
   const items = new Map<string, StoredRecord>();
-  const leases = new Map<string, { owner: string; until: string }>();
-  const flags = new Map<string, string>();
-  let schema: MetadataSchema | null = null;
   const clone = <T>(v: T): T => structuredClone(v);
-  const store: RecordStore & { items: Map<string, StoredRecord>; setSchema(s: MetadataSchema | null): void } =
-    {
-      items,
-      setSchema(s) {
-        schema = s;
-      },
-      async get(bucket, key) {
-        const item = items.get(`${bucket}#${key}`);
-        return item ? clone(item) : null;
-      },
-      async getMany(bucket, keys) {
-        return keys.flatMap((k) => {
-          const item = items.get(`${bucket}#${k}`);
-          return item ? [clone(item)] : [];
-        });
-      },
-      async put(record, expectedRevision) {
-        const current = items.get(`${record.bucket}#${record.key}`);
-        if ((current?.revision ?? null) !== expectedRevision)
-          throw new WriteConflictError("revision changed");
-        items.set(`${record.bucket}#${record.key}`, clone(record));
-      },
-      async listPending(changedBefore, limit) {
-        return [...items.values()]
-          .filter((r) => r.export.state === "pending" && r.updatedAt <= changedBefore)
-          .sort((a, b) => (a.updatedAt < b.updatedAt ? -1 : 1))
-          .slice(0, limit)
-          .map(clone);
-      },
-      async scanKeys(bucket, prefix, cursor, limit) {
-        const live = [...items.values()]
-          .filter((r) => r.bucket === bucket && r.key.startsWith(prefix) && r.status !== "deleted")
-          .map((r) => r.key)
-          .filter((key) => cursor === null || key > cursor)
-          .sort();
-        const page = live.slice(0, limit);
-        return { keys: page, cursor: live.length > limit ? (page.at(-1) ?? null) : null };
-      },
-      async listIndexed(bucket, source, filter, after, limit) {
-        // The byStatus index's entries: groups and series always, other records while not ready.
-        const sortKey = (r: StoredRecord) => `${r.status}#${r.updatedAt}#${r.bucket}#${r.key}`;
-        const listed = [...items.values()]
-          .filter((r) => r.bucket === bucket && matchesFilter(r, filter))
-          .filter((r) => (source === "groups" ? isGroupType(r.dataType) : r.status !== "ready"))
-          .filter((r) => after === null || sortKey(r) > after)
-          .sort((a, b) => (sortKey(a) < sortKey(b) ? -1 : 1));
-        const page = listed.slice(0, limit);
-        const last = page.at(-1);
-        return { records: page.map(clone), cursor: listed.length > limit && last ? sortKey(last) : null };
-      },
-      async claimExport(bucket, key, revision, file) {
-        const item = items.get(`${bucket}#${key}`);
-        if (!item || item.revision !== revision) return null;
-        item.export = { state: "pending", file };
-        item.revision += 1;
-        return clone(item);
-      },
-      async markExported(bucket, key, revision, file, at) {
-        const item = items.get(`${bucket}#${key}`);
-        if (!item || item.revision !== revision) return false;
-        item.export = { state: "exported", file, at };
-        item.revision += 1;
-        return true;
-      },
-      async acquireLease(name, owner, now, until) {
-        const lease = leases.get(name);
-        if (lease && lease.owner !== owner && lease.until > now) return false;
-        leases.set(name, { owner, until });
-        return true;
-      },
-      async releaseLease(name, owner) {
-        if (leases.get(name)?.owner === owner) leases.delete(name);
-      },
-      async raiseFlag(name, now, staleAfterSeconds) {
-        const raised = flags.get(name);
-        if (raised !== undefined && Date.parse(raised) + staleAfterSeconds * 1000 > Date.parse(now))
-          return false;
-        flags.set(name, now);
-        return true;
-      },
-      async lowerFlag(name) {
-        flags.delete(name);
-      },
-      async setEncord(bucket, key, encord) {
-        const item = items.get(`${bucket}#${key}`);
-        if (!item) return;
-        item.encord = encord;
-        item.revision += 1;
-      },
-      async getSchema() {
-        return schema;
-      },
-    };
+  const store: RecordStore & { items: Map<string, StoredRecord> } = {
+    items,
+    async get(bucket, key) {
+      const item = items.get(`${bucket}#${key}`);
+      return item ? clone(item) : null;
+    },
+    async getMany(bucket, keys) {
+      return keys.flatMap((k) => {
+        const item = items.get(`${bucket}#${k}`);
+        return item ? [clone(item)] : [];
+      });
+    },
+    async put(record, expectedRevision) {
+      const current = items.get(`${record.bucket}#${record.key}`);
+      if ((current?.revision ?? null) !== expectedRevision) throw new WriteConflictError("revision changed");
+      items.set(`${record.bucket}#${record.key}`, clone(record));
+    },
+    async listPending(changedBefore, limit) {
+      return [...items.values()]
+        .filter((r) => r.export.state === "pending" && r.updatedAt <= changedBefore)
+        .sort((a, b) => (a.updatedAt < b.updatedAt ? -1 : 1))
+        .slice(0, limit)
+        .map(clone);
+    },
+    async scanKeys(bucket, prefix, cursor, limit) {
+      const live = [...items.values()]
+        .filter((r) => r.bucket === bucket && r.key.startsWith(prefix) && r.status !== "deleted")
+        .map((r) => r.key)
+        .filter((key) => cursor === null || key > cursor)
+        .sort();
+      const page = live.slice(0, limit);
+      return { keys: page, cursor: live.length > limit ? (page.at(-1) ?? null) : null };
+    },
+    async listIndexed(bucket, source, filter, after, limit) {
+      // The byStatus index's entries: groups and series always, other records while not ready.
+      const sortKey = (r: StoredRecord) => `${r.status}#${r.updatedAt}#${r.bucket}#${r.key}`;
+      const listed = [...items.values()]
+        .filter((r) => r.bucket === bucket && matchesFilter(r, filter))
+        .filter((r) => (source === "groups" ? isGroupType(r.dataType) : r.status !== "ready"))
+        .filter((r) => after === null || sortKey(r) > after)
+        .sort((a, b) => (sortKey(a) < sortKey(b) ? -1 : 1));
+      const page = listed.slice(0, limit);
+      const last = page.at(-1);
+      return { records: page.map(clone), cursor: listed.length > limit && last ? sortKey(last) : null };
+    },
+    async claimExport(bucket, key, revision, file) {
+      const item = items.get(`${bucket}#${key}`);
+      if (!item || item.revision !== revision) return null;
+      item.export = { state: "pending", file };
+      item.revision += 1;
+      return clone(item);
+    },
+    async markExported(bucket, key, revision, file, at) {
+      const item = items.get(`${bucket}#${key}`);
+      if (!item || item.revision !== revision) return false;
+      item.export = { state: "exported", file, at };
+      item.revision += 1;
+      return true;
+    },
+    async setEncord(bucket, key, encord) {
+      const item = items.get(`${bucket}#${key}`);
+      if (!item) return;
+      item.encord = encord;
+      item.revision += 1;
+    },
+  };
+  return store;
+}
+
+/** In-memory leases: held until their expiry unless renewed by their owner. */
+export function createMemoryLeases() {
+  const held = new Map<string, { owner: string; until: string }>();
+  const leases: Leases = {
+    async acquire(name, owner, now, until) {
+      const lease = held.get(name);
+      if (lease && lease.owner !== owner && lease.until > now) return false;
+      held.set(name, { owner, until });
+      return true;
+    },
+    async release(name, owner) {
+      if (held.get(name)?.owner === owner) held.delete(name);
+    },
+  };
+  return leases;
+}
+
+/** In-memory flags that go stale after the time given when raised. */
+export function createMemoryFlags() {
+  const raisedAt = new Map<string, string>();
+  const flags: Flags = {
+    async raise(name, now, staleAfterSeconds) {
+      const raised = raisedAt.get(name);
+      if (raised !== undefined && Date.parse(raised) + staleAfterSeconds * 1000 > Date.parse(now))
+        return false;
+      raisedAt.set(name, now);
+      return true;
+    },
+    async lower(name) {
+      raisedAt.delete(name);
+    },
+  };
+  return flags;
+}
+
+/** The metadata schema in memory; none until one is put. */
+export function createMemorySchemaStore() {
+  let schema: MetadataSchema | null = null;
+  const store: SchemaStore = {
+    async get() {
+      return schema;
+    },
+    async put(next) {
+      schema = next;
+    },
+  };
   return store;
 }
 
@@ -260,12 +282,16 @@ export function createFakePipeline(bucket = "data") {
   let clock = 0;
   const objects = createMemoryObjectStore(bucket);
   const records = createMemoryRecordStore();
+  const schema = createMemorySchemaStore();
   const work = createMemoryWorkQueue();
   const exports = createMemoryExportStore();
   const iso = (ms: number) => new Date(Date.UTC(2026, 0, 1) + ms).toISOString();
   const deps: PipelineDeps = {
     objects,
     records,
+    leases: createMemoryLeases(),
+    flags: createMemoryFlags(),
+    schema,
     work,
     exports,
     settings: {
@@ -282,6 +308,7 @@ export function createFakePipeline(bucket = "data") {
     deps,
     objects,
     records,
+    schema,
     work,
     exports,
     advance(ms: number) {

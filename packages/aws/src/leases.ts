@@ -1,18 +1,18 @@
 import { type DynamoDBDocumentClient, PutCommand } from "@aws-sdk/lib-dynamodb";
-import type { RecordStore } from "@sluice/core";
+import type { Leases } from "@sluice/core";
 import { isConditionFailed, toDynamoError } from "./dynamo-errors";
 
 // A released lease expired at the epoch: free to anyone at any time.
 const FREE = "1970-01-01T00:00:00.000Z";
 
-/** Named leases (`pk = #lease#<name>`) in the records table, so that one exporter runs at a time. */
-export function createLeases(
-  doc: DynamoDBDocumentClient,
-  tableName: string,
-): Pick<RecordStore, "acquireLease" | "releaseLease"> {
+// A bucket name never starts with `#`, so no record (`<bucket>#<key>`) can collide with a lease.
+const leasePk = (name: string) => `#lease#${name}`;
+
+/** Named leases in the records table (one item `{ pk: "#lease#<name>", owner, expiresAt }` each), so that one exporter runs at a time. */
+export function createLeases(doc: DynamoDBDocumentClient, tableName: string): Leases {
   return {
-    async acquireLease(name, owner, now, until) {
-      const pk = `#lease#${name}`;
+    async acquire(name, owner, now, until) {
+      const pk = leasePk(name);
       try {
         await doc.send(
           new PutCommand({
@@ -31,8 +31,8 @@ export function createLeases(
       }
     },
 
-    async releaseLease(name, owner) {
-      const pk = `#lease#${name}`;
+    async release(name, owner) {
+      const pk = leasePk(name);
       try {
         // Released by marking it expired, not by deleting it: the exporter needs no DeleteItem on the table.
         await doc.send(
@@ -63,7 +63,7 @@ export async function releaseAbandonedLease(
   tableName: string,
   name: string,
 ): Promise<void> {
-  const pk = `#lease#${name}`;
+  const pk = leasePk(name);
   try {
     await doc.send(
       new PutCommand({

@@ -1,9 +1,7 @@
 import type { S3Client } from "@aws-sdk/client-s3";
 import { type DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
-import { type MetadataSchema, NotFoundError, type RecordStore, type StoredRecord } from "@sluice/core";
+import { NotFoundError, type RecordStore, type StoredRecord } from "@sluice/core";
 import { callDynamo, isConditionFailed, toDynamoError } from "./dynamo-errors";
-import { createFlags } from "./flags";
-import { createLeases } from "./leases";
 import { createOverflowStore } from "./overflow";
 import { createIndexListing } from "./record-index-listing";
 import {
@@ -17,7 +15,6 @@ import {
 } from "./record-item";
 import { batchGetItems, queryPending } from "./record-reads";
 import { createRecordScan } from "./record-scan";
-import { createSchemaItem } from "./schema-item";
 
 /** What the record store needs: clients built elsewhere, the table, and the exports bucket for overflow. */
 export interface RecordStoreOptions {
@@ -29,17 +26,14 @@ export interface RecordStoreOptions {
   shards?: number;
 }
 
-/** The DynamoDB record store, with writes of the metadata schema (not in the port yet). */
-export type DynamoRecordStore = RecordStore & { putSchema(schema: MetadataSchema): Promise<void> };
-
 /** Items above this move their payload to S3: under DynamoDB's 400 KB, with room for index attributes. */
 export const MAX_INLINE_ITEM_BYTES = 350 * 1024;
 
 // A payload replaced between the read of its item and of its object is gone; re-reading the item finds the new one.
 const PAYLOAD_READ_ATTEMPTS = 3;
 
-/** Creates the record store over the records table (design.md "Records"). */
-export function createRecordStore(options: RecordStoreOptions): DynamoRecordStore {
+/** Creates the record store over the records table (design.md "Records"); leases, flags, schema and jobs share the table through their own adapters. */
+export function createRecordStore(options: RecordStoreOptions): RecordStore {
   const { doc, tableName, shards = 16 } = options;
   const overflow = createOverflowStore(options.s3, options.exportsBucket);
 
@@ -194,10 +188,7 @@ export function createRecordStore(options: RecordStoreOptions): DynamoRecordStor
       return marked !== null;
     },
 
-    ...createLeases(doc, tableName),
-    ...createFlags(doc, tableName),
     ...createRecordScan(doc, tableName),
     ...createIndexListing(doc, tableName, shards, readMany),
-    ...createSchemaItem(doc, tableName),
   };
 }

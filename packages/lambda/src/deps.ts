@@ -7,12 +7,16 @@ import { SQSClient } from "@aws-sdk/client-sqs";
 import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import {
   type Config,
+  createCachedSchemaStore,
   createDeliveryStore,
   createEncordJobs,
+  createFlags,
   createJobStore,
+  createLeases,
   createRecordStore,
   createS3ExportStore,
   createS3ObjectStore,
+  createSchemaStore,
   createSqsDeadLetters,
   createSqsWorkQueue,
   type EncordConfigOptions,
@@ -23,15 +27,7 @@ import {
   type SdkTimeouts,
   sdkRequestHandler,
 } from "@sluice/aws";
-import type {
-  DeadLetters,
-  EncordJobs,
-  JobStore,
-  MetadataSchema,
-  PipelineDeps,
-  RecordStore,
-  WorkQueue,
-} from "@sluice/core";
+import type { DeadLetters, EncordJobs, JobStore, PipelineDeps, SchemaStore, WorkQueue } from "@sluice/core";
 import { createMetrics } from "./metrics";
 import { observeDerivations } from "./observe";
 import {
@@ -48,6 +44,8 @@ export interface Clients {
   work: WorkQueue;
   /** The EventBridge client for outbound events; without one, `EVENT_BUS_NAME` publishes nothing. */
   events?: EventBridgeClient;
+  /** The dead letters of the ingest and work queues: SQS's where their URLs are configured, the local stack's own. */
+  deadLetters?: DeadLetters;
 }
 
 /** Everything a handler needs, built once per cold start. */
@@ -59,18 +57,21 @@ export interface Deps {
   /** The SDK S3 client, for adapters beyond the pipeline's ports (the API's exports bucket). */
   s3: S3Client;
   /** The metadata schema, read without the pipeline's cache so that a `PUT /schema` is seen at once. */
-  schemaStore: { get(): Promise<MetadataSchema | null>; put(schema: MetadataSchema): Promise<void> };
+  schemaStore: SchemaStore;
   /** Reimport jobs and their progress, in the records table. */
   jobs: JobStore;
   /** Encord's upload jobs when delivery is on (design.md "Delivery to Encord"); null while it is off. */
   encord: (() => Promise<EncordJobs>) | null;
   /** Outbound events collected from derivations; handlers flush them after each batch or run. */
   events: OutboundEvents;
-  /** The dead letters of the ingest and work queues, where their URLs are configured (the local stack sets its own). */
+  /** The dead letters of the ingest and work queues, where the process has them. */
   deadLetters?: DeadLetters;
 }
 
-/** Wires the adapters into the pipeline's ports: the one composition root. */
+/** A schema change reaches every process within this time; until then each derivation reuses the schema read. */
+const SCHEMA_TTL_MS = 2_000;
+
+/** Wires the adapters into the ports, each built once: the one composition root. */
 export function createDeps(
   config: Config,
   clients: Clients,
@@ -81,17 +82,50 @@ export function createDeps(
     marshallOptions: { removeUndefinedValues: true },
   });
   const metrics = createMetrics();
-  const records = createRecordStore({
-    doc,
-    tableName: config.tableName,
+  const onPublishFailure = reportPublishFailure(logger, metrics);
+  const events = createOutboundEvents(
+    createEventPublisher(config, clients.events ?? null, onPublishFailure),
+    onPublishFailure,
+  );
+  const observeForLogs = observeDerivations(logger, metrics);
+  const schemaStore = createSchemaStore(doc, config.tableName);
+  return {
+    config,
+    pipeline: createPipelineDeps(config, clients, doc, {
+      schema: createCachedSchemaStore(schemaStore, SCHEMA_TTL_MS),
+      observe: (derivation) => {
+        observeForLogs(derivation);
+        events.observe(derivation);
+      },
+    }),
+    logger,
+    metrics,
     s3: clients.s3,
-    exportsBucket: config.exportsBucket,
-  });
-  const pipeline: PipelineDeps = {
+    schemaStore,
+    jobs: createJobStore(doc, config.tableName),
+    encord: encordJobsOf(config.encord),
+    events,
+    ...(clients.deadLetters ? { deadLetters: clients.deadLetters } : {}),
+  };
+}
+
+/** The pipeline's ports over the records table and the buckets, with delivery's where it is on. */
+function createPipelineDeps(
+  config: Config,
+  clients: Clients,
+  doc: DynamoDBDocumentClient,
+  { schema, observe }: Pick<PipelineDeps, "schema" | "observe">,
+): PipelineDeps {
+  const { tableName, encord: delivery } = config;
+  return {
     objects: createS3ObjectStore({ client: clients.s3, bucket: config.dataBucket }),
-    records,
+    records: createRecordStore({ doc, tableName, s3: clients.s3, exportsBucket: config.exportsBucket }),
+    leases: createLeases(doc, tableName),
+    flags: createFlags(doc, tableName),
+    schema,
     work: clients.work,
     exports: createS3ExportStore({ client: clients.s3, bucket: config.exportsBucket }),
+    ...(delivery ? { deliveries: createDeliveryStore(doc, tableName) } : {}),
     settings: {
       suffixes: config.sidecarSuffixes,
       emitTextPdfMetadata: config.emitTextPdfMetadata,
@@ -99,60 +133,24 @@ export function createDeps(
       limits: config.limits,
       objectUrlOf: (key) => objectUrlOf(config, key),
       pageSize: 500,
+      ...(delivery ? { delivery: { routes: delivery.routes, folder: delivery.folder } } : {}),
     },
     now: () => new Date().toISOString(),
+    observe,
   };
-  const onPublishFailure = reportPublishFailure(logger, metrics);
-  const events = createOutboundEvents(
-    createEventPublisher(config, clients.events ?? null, onPublishFailure),
-    onPublishFailure,
-  );
-  const observeForLogs = observeDerivations(logger, metrics);
-  pipeline.observe = (derivation) => {
-    observeForLogs(derivation);
-    events.observe(derivation);
-  };
-  pipeline.records = withCachedSchema(pipeline.records, SCHEMA_TTL_MS);
-  const schemaStore = {
-    get: () => records.getSchema(),
-    put: (schema: MetadataSchema) => records.putSchema(schema),
-  };
-  const jobs = createJobStore(doc, config.tableName);
-  const delivery = config.encord;
-  if (delivery) {
-    pipeline.settings.delivery = { routes: delivery.routes, folder: delivery.folder };
-    pipeline.deliveries = createDeliveryStore(doc, config.tableName);
-  }
-  // The key is read on first use, not at cold start, and only by what delivers (the exporter has none).
-  let encordJobs: Promise<EncordJobs> | undefined;
-  const encord =
-    delivery && delivery.key !== null
-      ? () => {
-          encordJobs ??= encordClientFor(delivery).then((client) =>
-            createEncordJobs(client, delivery.integration),
-          );
-          return encordJobs;
-        }
-      : null;
-  return { config, pipeline, logger, metrics, s3: clients.s3, schemaStore, jobs, events, encord };
 }
 
-/** A schema change reaches every process within this time; until then each derivation reuses the schema read. */
-const SCHEMA_TTL_MS = 2_000;
-
-function withCachedSchema(records: RecordStore, ttlMs: number): RecordStore {
-  let cachedSchema: { at: number; value: ReturnType<RecordStore["getSchema"]> } | undefined;
-  const getSchema = () => {
-    const now = Date.now();
-    if (!cachedSchema || now - cachedSchema.at > ttlMs)
-      cachedSchema = { at: now, value: records.getSchema() };
-    // A failed read is not kept: the next derivation asks again.
-    cachedSchema.value.catch(() => {
-      cachedSchema = undefined;
-    });
-    return cachedSchema.value;
+/**
+ * Encord's upload jobs, built on first use and then kept: the key is read then, not at cold start, and only
+ * by what delivers (the exporter has none); null while delivery is off.
+ */
+function encordJobsOf(delivery: Config["encord"]): (() => Promise<EncordJobs>) | null {
+  if (!delivery || delivery.key === null) return null;
+  let encordJobs: Promise<EncordJobs> | undefined;
+  return () => {
+    encordJobs ??= encordClientFor(delivery).then((client) => createEncordJobs(client, delivery.integration));
+    return encordJobs;
   };
-  return { ...records, getSchema };
 }
 
 let cached: Deps | undefined;
@@ -168,9 +166,14 @@ export function deps(options: EncordConfigOptions = {}): Deps {
   const work = config.workQueueUrl
     ? createSqsWorkQueue({ client: sqs, queueUrl: config.workQueueUrl })
     : missingWorkQueue();
-  cached = createDeps(config, { s3, dynamo, work, ...(events ? { events } : {}) });
   const deadLetters = sqsDeadLetters(config, sqs);
-  if (deadLetters) cached.deadLetters = deadLetters;
+  cached = createDeps(config, {
+    s3,
+    dynamo,
+    work,
+    ...(events ? { events } : {}),
+    ...(deadLetters ? { deadLetters } : {}),
+  });
   return cached;
 }
 

@@ -1,13 +1,12 @@
 import { createHash } from "node:crypto";
 import { ListObjectsV2Command } from "@aws-sdk/client-s3";
-import { GetCommand, PutCommand, ScanCommand } from "@aws-sdk/lib-dynamodb";
+import { GetCommand, ScanCommand } from "@aws-sdk/lib-dynamodb";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { recordPk, shardOf } from "../../../packages/aws/src/record-item";
-import { createRecordStore, type DynamoRecordStore } from "../../../packages/aws/src/record-store";
+import { createRecordStore } from "../../../packages/aws/src/record-store";
 import { BY_STATUS_INDEX, PENDING_EXPORT_INDEX } from "../../../packages/aws/src/table";
 import { InvalidCursorError, WriteConflictError } from "../../../packages/core/src/errors";
-import { parseMetadataSchema } from "../../../packages/core/src/metadata/schema";
-import type { StoredRecord } from "../../../packages/core/src/ports/ports";
+import type { RecordStore, StoredRecord } from "../../../packages/core/src/ports/record-store";
 import {
   createRecordsTable,
   type Dynalite,
@@ -32,7 +31,7 @@ afterAll(async () => {
 });
 
 /** A fresh table per test, so that tests share the emulators but not their items. */
-async function newStore(shards?: number): Promise<{ store: DynamoRecordStore; tableName: string }> {
+async function newStore(shards?: number): Promise<{ store: RecordStore; tableName: string }> {
   tables += 1;
   const tableName = await createRecordsTable(dynamo.client, `records-${tables}`);
   const store = createRecordStore({
@@ -364,113 +363,6 @@ describe("createRecordStore", () => {
 
     // Assert
     expect(records.map((record) => record.key)).toEqual([...keys].reverse());
-  });
-
-  it("refuses a lease to a second owner until it expires and renews it for its owner", async () => {
-    // Prepare
-    const { store } = await newStore();
-    const at = (minute: number) => `2024-05-01T10:0${minute}:00.000Z`;
-
-    // Act
-    const first = await store.acquireLease("exporter", "a", at(0), at(2));
-    const other = await store.acquireLease("exporter", "b", at(1), at(3));
-    const renewed = await store.acquireLease("exporter", "a", at(1), at(4));
-    const beforeExpiry = await store.acquireLease("exporter", "b", at(3), at(5));
-    const atExpiry = await store.acquireLease("exporter", "b", at(4), at(6));
-    await store.releaseLease("exporter", "a");
-    const afterForeignRelease = await store.acquireLease("exporter", "a", at(5), at(7));
-    await store.releaseLease("exporter", "b");
-    const afterRelease = await store.acquireLease("exporter", "a", at(5), at(7));
-
-    // Assert
-    expect([first, other, renewed, beforeExpiry, atExpiry]).toEqual([true, false, true, false, true]);
-    expect(afterForeignRelease).toBe(false);
-    expect(afterRelease).toBe(true);
-  });
-
-  it("releases a lease by marking it free, never with DeleteItem, so that the exporter needs no DeleteItem", async () => {
-    // Prepare
-    const { store } = await newStore();
-    const at = (minute: number) => `2024-05-01T10:0${minute}:00.000Z`;
-    const commands: string[] = [];
-    dynamo.client.middlewareStack.add(
-      (next, context) => (args) => {
-        commands.push(context.commandName ?? "");
-        return next(args);
-      },
-      { step: "initialize", name: "record-lease-commands" },
-    );
-
-    // Act
-    try {
-      await store.releaseLease("exporter", "never-held");
-      await store.acquireLease("exporter", "a", at(0), at(9));
-      await store.releaseLease("exporter", "a");
-      const other = await store.acquireLease("exporter", "b", at(1), at(9));
-      await store.releaseLease("exporter", "a");
-      const stillHeld = await store.acquireLease("exporter", "c", at(2), at(9));
-
-      // Assert
-      expect([other, stillHeld]).toEqual([true, false]);
-      expect(commands).not.toContain("DeleteItemCommand");
-      expect(new Set(commands)).toEqual(new Set(["PutItemCommand"]));
-    } finally {
-      dynamo.client.middlewareStack.remove("record-lease-commands");
-    }
-  });
-
-  it("raises a flag once until it is lowered or goes stale", async () => {
-    // Prepare
-    const { store } = await newStore();
-    const at = (minute: number) => `2024-05-01T10:0${minute}:00.000Z`;
-    const staleAfter = 120;
-
-    // Act
-    const first = await store.raiseFlag("assembly#g", at(0), staleAfter);
-    const again = await store.raiseFlag("assembly#g", at(1), staleAfter);
-    const other = await store.raiseFlag("assembly#h", at(1), staleAfter);
-    const stale = await store.raiseFlag("assembly#g", at(2), staleAfter);
-    const afterStale = await store.raiseFlag("assembly#g", at(3), staleAfter);
-    await store.lowerFlag("assembly#g");
-    const afterLower = await store.raiseFlag("assembly#g", at(3), staleAfter);
-
-    // Assert
-    expect([first, again, other, stale, afterStale, afterLower]).toEqual([
-      true,
-      false,
-      true,
-      true,
-      false,
-      true,
-    ]);
-  });
-
-  it("returns the metadata schema it stored, and null before one is set", async () => {
-    // Prepare
-    const { store } = await newStore();
-    const parsed = parseMetadataSchema({ camera: { ty: "text" }, kind: { ty: "enum", values: ["a", "b"] } });
-    if (!parsed.ok) throw new Error("test schema is invalid");
-    const before = await store.getSchema();
-
-    // Act
-    await store.putSchema(parsed.schema);
-
-    // Assert
-    expect(before).toBeNull();
-    expect(await store.getSchema()).toEqual(parsed.schema);
-  });
-
-  it("fails loudly when the stored schema item is not a valid schema", async () => {
-    // Prepare
-    const { store, tableName } = await newStore();
-    const item = { pk: "#schema#current", schema: JSON.stringify({ $bad: { ty: "text" } }) };
-    await dynamo.doc.send(new PutCommand({ TableName: tableName, Item: item }));
-
-    // Act
-    const read = store.getSchema();
-
-    // Assert
-    await expect(read).rejects.toThrow(/stored metadata schema is invalid/);
   });
 });
 

@@ -5,7 +5,7 @@ import { createS3ExportStore } from "../../../packages/aws/src/s3-export-store";
 import { createS3ObjectStore } from "../../../packages/aws/src/s3-object-store";
 import { NotFoundError } from "../../../packages/core/src/errors";
 import { countEntries } from "../../../packages/core/src/imports/counts";
-import type { ObjectStore } from "../../../packages/core/src/ports/ports";
+import type { ObjectStore } from "../../../packages/core/src/ports/object-store";
 import { type S3rverHandle, startS3rver } from "../../helpers/emulators";
 
 const DATA = "data";

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { fromItem, parseRecordItem, toItem } from "../../../packages/aws/src/record-item";
-import type { StoredRecord } from "../../../packages/core/src/ports/ports";
+import type { StoredRecord } from "../../../packages/core/src/ports/record-store";
 
 function storedRecord(overrides: Partial<StoredRecord> = {}): StoredRecord {
   return {

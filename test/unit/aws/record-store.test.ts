@@ -21,12 +21,11 @@ import {
 } from "@aws-sdk/lib-dynamodb";
 import { sdkStreamMixin } from "@smithy/util-stream";
 import { mockClient } from "aws-sdk-client-mock";
-import "aws-sdk-client-mock-vitest/extend";
 import { afterEach, describe, expect, it } from "vitest";
 import { toItem } from "../../../packages/aws/src/record-item";
 import { createRecordStore } from "../../../packages/aws/src/record-store";
 import { isRetryable, TransientError, WriteConflictError } from "../../../packages/core/src/errors";
-import type { StoredRecord } from "../../../packages/core/src/ports/ports";
+import type { StoredRecord } from "../../../packages/core/src/ports/record-store";
 
 const config = { region: "us-east-1", credentials: { accessKeyId: "test", secretAccessKey: "test" } };
 const doc = DynamoDBDocumentClient.from(new DynamoDBClient(config));
@@ -237,38 +236,5 @@ describe("createRecordStore", () => {
 
     // Assert
     expect(marked).toBe(false);
-  });
-
-  it("answers false from acquireLease when another owner holds it", async () => {
-    // Prepare
-    dynamo.on(PutCommand).rejects(conditionFailed());
-
-    // Act
-    const acquired = await store.acquireLease("exporter", "b", "t1", "t2");
-
-    // Assert
-    expect(acquired).toBe(false);
-  });
-
-  it("ignores a lost condition when releasing a lease someone else took", async () => {
-    // Prepare
-    dynamo.on(PutCommand).rejects(conditionFailed());
-
-    // Act
-    const release = store.releaseLease("exporter", "a");
-
-    // Assert
-    await expect(release).resolves.toBeUndefined();
-  });
-
-  it("throws a TransientError when releasing a lease is throttled", async () => {
-    // Prepare
-    dynamo.on(PutCommand).rejects(sdkError("ThrottlingException", 400));
-
-    // Act
-    const release = store.releaseLease("exporter", "a");
-
-    // Assert
-    await expect(release).rejects.toBeInstanceOf(TransientError);
   });
 });

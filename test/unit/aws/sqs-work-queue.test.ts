@@ -1,10 +1,9 @@
 import { SendMessageCommand, SQSClient, SQSServiceException } from "@aws-sdk/client-sqs";
 import { mockClient } from "aws-sdk-client-mock";
-import "aws-sdk-client-mock-vitest/extend";
 import { afterEach, describe, expect, it } from "vitest";
 import { createSqsWorkQueue } from "../../../packages/aws/src/sqs-work-queue";
 import { isRetryable, TransientError } from "../../../packages/core/src/errors";
-import type { WorkMessage } from "../../../packages/core/src/ports/ports";
+import type { WorkMessage } from "../../../packages/core/src/jobs/work-message";
 
 const QUEUE_URL = "https://sqs.us-east-1.amazonaws.com/123456789012/work";
 const client = new SQSClient({

@@ -1,6 +1,8 @@
 import { groupBy } from "../group-by";
 import type { PipelineDeps } from "../pipeline/pipeline-deps";
-import type { DeliveryStore, EncordJobs, StoredRecord } from "../ports/ports";
+import type { DeliveryStore } from "../ports/delivery-store";
+import type { EncordJobs } from "../ports/encord-jobs";
+import type { StoredRecord } from "../ports/record-store";
 import type { Delivery, UploadJobResult } from "./delivery";
 
 /** The pipeline's ports plus delivery's: what the poller works through. */

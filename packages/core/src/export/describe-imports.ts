@@ -2,7 +2,7 @@ import type { Delivery } from "../delivery/delivery";
 import { forEachConcurrently } from "../for-each-concurrently";
 import { type EntryCounts, totalEntries } from "../imports/counts";
 import type { PipelineDeps } from "../pipeline/pipeline-deps";
-import type { ImportFileInfo } from "../ports/ports";
+import type { ImportFileInfo } from "../ports/export-store";
 
 /** Ad-hoc import files are named `adhoc/<ULID>`; the exporter's are named by their ULID alone. */
 export const ADHOC_IMPORT_PREFIX = "adhoc/";

@@ -6,7 +6,7 @@ import { folderFor } from "../imports/encord-folders";
 import { serializeImportFile } from "../imports/split";
 import { stableStringify } from "../json";
 import type { PipelineDeps } from "../pipeline/pipeline-deps";
-import type { StoredRecord } from "../ports/ports";
+import type { StoredRecord } from "../ports/record-store";
 
 /** Times the exporter works with, computed by its caller (the core reads no clock). */
 export interface ExportWindow {
@@ -47,7 +47,7 @@ const STEP_ATTEMPTS = 3;
  */
 export async function exportPending(deps: PipelineDeps, window: ExportWindow): Promise<ExportResult> {
   const result: ExportResult = { leased: false, files: [], exported: 0, changedMeanwhile: 0, invalid: 0 };
-  if (!(await deps.records.acquireLease(EXPORTER_LEASE, window.owner, window.now, window.leaseUntil)))
+  if (!(await deps.leases.acquire(EXPORTER_LEASE, window.owner, window.now, window.leaseUntil)))
     return result;
   result.leased = true;
   try {
@@ -59,7 +59,7 @@ export async function exportPending(deps: PipelineDeps, window: ExportWindow): P
     }
     return result;
   } finally {
-    await deps.records.releaseLease(EXPORTER_LEASE, window.owner);
+    await deps.leases.release(EXPORTER_LEASE, window.owner);
   }
 }
 

@@ -1,5 +1,5 @@
 import { TransientError } from "../errors";
-import type { JobStore } from "../ports/ports";
+import type { JobStore } from "../ports/job-store";
 import type { JobStatus } from "./job";
 import { admit, isExpired, MAX_RUNNING_JOBS, type RunningJob } from "./job-admission";
 

@@ -1,7 +1,14 @@
 import type { ReadStats } from "../bytes/caching-byte-source";
 import type { FolderRoute } from "../imports/encord-folders";
 import type { ImportLimits } from "../imports/split";
-import type { DeliveryStore, ExportStore, ObjectStore, RecordStore, WorkQueue } from "../ports/ports";
+import type { DeliveryStore } from "../ports/delivery-store";
+import type { ExportStore } from "../ports/export-store";
+import type { Flags } from "../ports/flags";
+import type { Leases } from "../ports/leases";
+import type { ObjectStore } from "../ports/object-store";
+import type { RecordStore } from "../ports/record-store";
+import type { SchemaStore } from "../ports/schema-store";
+import type { WorkQueue } from "../ports/work-queue";
 import type { ProbeSettings } from "../probes/probe-types";
 import type { SluiceRecord } from "../records/record";
 
@@ -22,6 +29,12 @@ export interface PipelineSettings {
 export interface PipelineDeps {
   objects: ObjectStore;
   records: RecordStore;
+  /** The exporter's lease. */
+  leases: Leases;
+  /** "An assembly is queued" flags of groups and series. */
+  flags: Flags;
+  /** The metadata schema every derivation validates against (cached in a Lambda process). */
+  schema: SchemaStore;
   work: WorkQueue;
   exports: ExportStore;
   /** Present when delivery to Encord is on: the exporter queues a delivery per file it writes. */

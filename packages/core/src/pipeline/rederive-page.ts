@@ -1,8 +1,8 @@
 import { forEachConcurrently } from "../for-each-concurrently";
+import type { RederiveMessage } from "../jobs/work-message";
 import { planListing } from "../scan/plan-listing";
 import { deriveAndStore } from "./derive-and-store";
 import type { DeriveOutcome, PipelineDeps } from "./pipeline-deps";
-import type { RederiveMessage } from "./work-message";
 
 /** Counts of what one page of work did. */
 export interface PageResult {

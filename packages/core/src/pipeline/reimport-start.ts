@@ -1,8 +1,8 @@
 import type { Job, JobStatus } from "../jobs/job";
 import { admitJob, releaseJob } from "../jobs/job-registry";
-import type { JobStore } from "../ports/ports";
+import type { ReimportMessage } from "../jobs/work-message";
+import type { JobStore } from "../ports/job-store";
 import type { PipelineDeps } from "./pipeline-deps";
-import type { ReimportMessage } from "./work-message";
 
 /** The pipeline's ports plus the job store: what a reimport works through. */
 export type ReimportDeps = PipelineDeps & { jobs: JobStore };

@@ -1,4 +1,4 @@
-import type { StoredRecord } from "../ports/ports";
+import type { StoredRecord } from "../ports/record-store";
 import type { PipelineDeps } from "./pipeline-deps";
 
 /**

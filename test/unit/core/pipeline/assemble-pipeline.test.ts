@@ -7,7 +7,7 @@ import {
 import { requestAssembly } from "../../../../packages/core/src/pipeline/group-membership";
 import { ingestEvent } from "../../../../packages/core/src/pipeline/ingest-event";
 import type { StorageEvent } from "../../../../packages/core/src/pipeline/storage-event";
-import type { WorkMessage } from "../../../../packages/core/src/pipeline/work-message";
+import type { WorkMessage } from "../../../../packages/core/src/jobs/work-message";
 import { createFakePipeline } from "../../../helpers/fakes";
 import { mediaBytes } from "../../../helpers/media";
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { withTheirGroups } from "../../../../packages/core/src/pipeline/with-groups";
-import type { StoredRecord } from "../../../../packages/core/src/ports/ports";
+import type { StoredRecord } from "../../../../packages/core/src/ports/record-store";
 import { createFakePipeline } from "../../../helpers/fakes";
 
 function stored(key: string, extra: Partial<StoredRecord> = {}): StoredRecord {
