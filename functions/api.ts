@@ -1,62 +1,6 @@
-import { randomUUID } from "node:crypto";
-import { type ApiDeps, createApp, createS3ExportsBucket, type EncordSchema } from "@sluice/api";
-import { EncordApiError, type EncordClient, type EncordConfig, encordClientFor } from "@sluice/aws";
-import { TransientError } from "@sluice/core";
-import type { Context } from "aws-lambda";
+import { createApp } from "@sluice/api";
+import { apiDeps, lazyHandler } from "@sluice/lambda";
 import { handle } from "hono/aws-lambda";
-import { type Deps, deps } from "../packages/lambda/src/deps";
-import { ulid } from "./export";
-
-/** The API's deps over the pipeline's: the exports bucket for presigned answers, the bearer token. */
-export function createApiDeps(d: Deps, token: string): ApiDeps {
-  return {
-    pipeline: d.pipeline,
-    schemaStore: d.schemaStore,
-    jobs: d.jobs,
-    exportsBucket: createS3ExportsBucket({ client: d.s3, bucket: d.config.exportsBucket }),
-    token,
-    newId: () => ulid(Date.now()),
-    logError: (message, details) => d.logger.error(message, details),
-    ...(d.deadLetters ? { deadLetters: d.deadLetters } : {}),
-    ...(d.config.encord ? { encordSchema: encordSchemaOf(d.config.encord) } : {}),
-  };
-}
-
-/** Encord's schema map through a client built on first use, as delivery does: the key is read only when needed. */
-function encordSchemaOf(config: EncordConfig): EncordSchema {
-  let client: Promise<EncordClient> | undefined;
-  const encord = () => {
-    client ??= encordClientFor(config);
-    // A failed build (an unreadable key file) is not kept: the next request tries again.
-    client.catch(() => {
-      client = undefined;
-    });
-    return client;
-  };
-  return {
-    get: async () => (await encord()).getSchema().catch(asTransient),
-    put: async (map) => (await encord()).putSchema(map).catch(asTransient),
-  };
-}
-
-/** An Encord failure worth retrying answers 503 with `Retry-After`; any other stays an error of its own. */
-function asTransient(error: unknown): never {
-  if (error instanceof EncordApiError && error.retryable)
-    throw new TransientError(`Encord is unavailable: ${error.message}`, { cause: error });
-  throw error;
-}
-
-/** The API deps of a Lambda process; the token is `API_TOKEN`, and without one every request is refused. */
-export function apiDeps(): ApiDeps {
-  // A random token nobody knows refuses every authenticated request rather than letting them all in.
-  const d = deps();
-  return createApiDeps(d, d.config.apiToken ?? randomUUID());
-}
-
-let api: ReturnType<typeof handle> | undefined;
 
 /** The HTTP API behind a Lambda Function URL (auth `none`: IAM auth would take the `Authorization` header). */
-export const handler = (event: Parameters<ReturnType<typeof handle>>[0], context: Context) => {
-  api ??= handle(createApp(apiDeps()));
-  return api(event, context);
-};
+export const handler = lazyHandler(() => handle(createApp(apiDeps())));

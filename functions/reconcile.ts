@@ -1,35 +1,7 @@
-import { reimportSequencer } from "@sluice/api";
-import { jobLeaseAt } from "@sluice/aws";
-import { JobLimitError, JobRunningError, startReconcile } from "@sluice/core";
-import { type Deps, deps } from "../packages/lambda/src/deps";
-import { ulid } from "./export";
+import { createReconcileHandler, deps, lazyHandler } from "@sluice/lambda";
 
-/**
- * The scheduled reconcile (design.md "Data flow" step 8): starts a job that compares the data
- * bucket under `RECONCILE_PREFIX` with the records and repairs what dropped events left behind.
- * It is admitted like any job: while one runs on an overlapping prefix, or the deployment runs its
- * most jobs, this run is skipped (a log line says which jobs) and the next schedule tries again.
- */
-export function createReconcileHandler(d: Deps, prefix: string) {
-  return async () => {
-    const now = Date.now();
-    const ids = { id: ulid(now), sequencer: reimportSequencer(now), leaseUntil: jobLeaseAt(now).until };
-    try {
-      const started = await startReconcile({ ...d.pipeline, jobs: d.jobs }, prefix, ids);
-      d.logger.info("reconcile started", { jobId: started.id, prefix });
-      return started;
-    } catch (error) {
-      if (!(error instanceof JobRunningError || error instanceof JobLimitError)) throw error;
-      const running = error instanceof JobRunningError ? [error.running] : error.running;
-      const jobIds = running.map((job) => job.id);
-      d.logger.info("reconcile skipped: jobs are running", { prefix, jobIds, reason: error.message });
-      return { skipped: true as const, jobIds };
-    }
-  };
-}
-
-let reconcile: ReturnType<typeof createReconcileHandler> | undefined;
-export const handler = () => {
-  reconcile ??= createReconcileHandler(deps(), process.env.RECONCILE_PREFIX ?? "");
-  return reconcile();
-};
+/** The scheduled reconcile of the data bucket under `RECONCILE_PREFIX`. */
+export const handler = lazyHandler(() => {
+  const d = deps();
+  return createReconcileHandler(d, d.config.reconcilePrefix);
+});

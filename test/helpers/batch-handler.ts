@@ -3,9 +3,9 @@ import type { ConstructorOptions } from "@aws-lambda-powertools/logger/types";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { S3Client } from "@aws-sdk/client-s3";
 import type { Context, SQSEvent } from "aws-lambda";
-import { createDeps, type Deps } from "../../packages/lambda/src/deps";
 import { parseConfig } from "../../packages/aws/src/index";
 import type { PipelineDeps } from "../../packages/core/src/index";
+import { createDeps, type Deps } from "../../packages/lambda/src/deps";
 import { createMemoryWorkQueue } from "./fakes";
 
 /** A Powertools logger that keeps each line, as it would print it, in `lines`; its children share the list. */

@@ -11,21 +11,17 @@ import { EventBridgeClient } from "@aws-sdk/client-eventbridge";
 import { DeleteObjectCommand, PutObjectCommand } from "@aws-sdk/client-s3";
 import { SQSClient } from "@aws-sdk/client-sqs";
 import type { Context } from "aws-lambda";
-import { createApiDeps } from "../../functions/api";
-import { createDeliveryHandler } from "../../functions/deliver";
-import { createDeps, type Deps } from "../../packages/lambda/src/deps";
-import { createExportHandler } from "../../functions/export";
-import { createIngestHandler } from "../../functions/ingest";
-import { createReconcileHandler } from "../../functions/reconcile";
-import { createWorkHandler } from "../../functions/work";
 import { createApp } from "../../packages/api/src/index";
-import {
-  createS3rverBridge,
-  createSqsDeadLetters,
-  createSqsWorkQueue,
-  parseConfig,
-} from "../../packages/aws/src/index";
+import { createSqsDeadLetters, createSqsWorkQueue, parseConfig } from "../../packages/aws/src/index";
 import { type FakeEncord, startFakeEncord } from "../../packages/cli/src/fake-encord/index";
+import { createS3rverBridge } from "../../packages/cli/src/local/s3rver-bridge";
+import { createApiDeps } from "../../packages/lambda/src/api-deps";
+import { createDeliveryHandler } from "../../packages/lambda/src/delivery-handler";
+import { createDeps, type Deps } from "../../packages/lambda/src/deps";
+import { createExportHandler } from "../../packages/lambda/src/export-handler";
+import { createIngestHandler } from "../../packages/lambda/src/ingest-handler";
+import { createReconcileHandler } from "../../packages/lambda/src/reconcile-handler";
+import { createWorkHandler } from "../../packages/lambda/src/work-handler";
 import { callApi } from "./api-request";
 import { type RecordedCall, recordCalls } from "./aws-call-recorder";
 import { dicomFile } from "./dicom-writer";
@@ -198,16 +194,25 @@ export function instantiate(world: IamWorld, fn: DeployedFunction): DrivenFuncti
         },
       };
   const logger = new Logger({ serviceName: `sluice-${fn.name}`, logLevel: "SILENT" });
-  const deps = createDeps(config, { s3, dynamo, work, ...(events ? { events } : {}) }, logger);
   const { ingestQueueUrl, ingestDlqUrl, workQueueUrl, workDlqUrl } = config;
-  if (ingestQueueUrl && ingestDlqUrl && workQueueUrl && workDlqUrl)
-    deps.deadLetters = createSqsDeadLetters({
-      client: sqs,
-      queues: {
-        ingest: { sourceUrl: ingestQueueUrl, dlqUrl: ingestDlqUrl },
-        work: { sourceUrl: workQueueUrl, dlqUrl: workDlqUrl },
-      },
-    });
+  const deadLetters =
+    ingestQueueUrl && ingestDlqUrl && workQueueUrl && workDlqUrl
+      ? createSqsDeadLetters({
+          client: sqs,
+          queues: {
+            ingest: { sourceUrl: ingestQueueUrl, dlqUrl: ingestDlqUrl },
+            work: { sourceUrl: workQueueUrl, dlqUrl: workDlqUrl },
+          },
+        })
+      : undefined;
+  const clients = {
+    s3,
+    dynamo,
+    work,
+    ...(events ? { events } : {}),
+    ...(deadLetters ? { deadLetters } : {}),
+  };
+  const deps = createDeps(config, clients, logger);
   return { name: fn.name, deps, calls, environment: env, s3 };
 }
 
@@ -440,8 +445,8 @@ export async function driveDefault(world: IamWorld, set: DrivenSet): Promise<voi
   world.eventsHeld = false;
   world.heldBodies.splice(0);
   const reconciler = pick(set, "reconcile");
-  // functions/reconcile.ts reads RECONCILE_PREFIX from its environment.
-  const job = await createReconcileHandler(reconciler.deps, reconciler.environment.RECONCILE_PREFIX ?? "")();
+  // functions/reconcile.ts reads RECONCILE_PREFIX through the parsed config.
+  const job = await createReconcileHandler(reconciler.deps, reconciler.deps.config.reconcilePrefix)();
   await settle();
   const done = "id" in job ? await pick(set, "work").deps.jobs.getJob(job.id) : null;
   expectThat(

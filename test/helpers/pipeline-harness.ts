@@ -5,12 +5,14 @@ import {
   ListObjectsV2Command,
   PutObjectCommand,
 } from "@aws-sdk/client-s3";
-import { createDeps, type Deps } from "../../packages/lambda/src/deps";
-import { createExportHandler } from "../../functions/export";
-import { createIngestHandler } from "../../functions/ingest";
-import { createWorkHandler } from "../../functions/work";
-import { createMemoryQueue, createS3rverBridge, parseConfig } from "../../packages/aws/src/index";
+import { parseConfig } from "../../packages/aws/src/index";
+import { createMemoryQueue } from "../../packages/cli/src/local/memory-queue";
+import { createS3rverBridge } from "../../packages/cli/src/local/s3rver-bridge";
 import type { StoredRecord, WorkMessage } from "../../packages/core/src/index";
+import { createDeps, type Deps } from "../../packages/lambda/src/deps";
+import { createExportHandler } from "../../packages/lambda/src/export-handler";
+import { createIngestHandler } from "../../packages/lambda/src/ingest-handler";
+import { createWorkHandler } from "../../packages/lambda/src/work-handler";
 import { createRecordsTable, startDynalite, startS3rver } from "./emulators";
 
 export const DATA_BUCKET = "ingest";

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { createApiDeps } from "../../functions/api";
+import { createApiDeps } from "../../packages/lambda/src/api-deps";
 import { createApp } from "../../packages/api/src/index";
 import { ImportFileSchema } from "../../packages/core/src/imports/format";
 import { callApi } from "../helpers/api-request";

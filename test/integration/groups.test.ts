@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { createApiDeps } from "../../functions/api";
+import { createApiDeps } from "../../packages/lambda/src/api-deps";
 import { createApp } from "../../packages/api/src/index";
 import { callApi } from "../helpers/api-request";
 import { shuffled, urlsOf } from "../helpers/group-entries";

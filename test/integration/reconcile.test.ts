@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { createApiDeps } from "../../functions/api";
-import { createReconcileHandler } from "../../functions/reconcile";
+import { createApiDeps } from "../../packages/lambda/src/api-deps";
+import { createReconcileHandler } from "../../packages/lambda/src/reconcile-handler";
 import { createApp } from "../../packages/api/src/index";
 import { callApi } from "../helpers/api-request";
 import { mediaBytes } from "../helpers/media";

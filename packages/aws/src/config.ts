@@ -11,35 +11,6 @@ import {
 import { z } from "zod";
 import { type EncordConfig, type EncordConfigOptions, parseEncordConfig } from "./encord-config";
 
-/** Sluice's settings, parsed once at cold start and read nowhere else. */
-export interface Config {
-  dataBucket: string;
-  exportsBucket: string;
-  tableName: string;
-  /** Null when unset: the local stack drives its own queue. */
-  workQueueUrl: string | null;
-  /** The ingest queue and the two dead-letter queues, for `GET /dead-letters` and its redrive; null when unset. */
-  ingestQueueUrl: string | null;
-  ingestDlqUrl: string | null;
-  workDlqUrl: string | null;
-  region: string;
-  sidecarSuffixes: string[];
-  emitTextPdfMetadata: boolean;
-  probeSettings: ProbeSettings;
-  settleSeconds: number;
-  limits: ImportLimits;
-  /** Null when unset: object URLs are the data bucket's own S3 URLs. */
-  objectUrlBase: string | null;
-  /** The API's bearer token (an `sst.Secret` in AWS); null when unset. */
-  apiToken: string | null;
-  /** The EventBridge bus outbound events go to (`EVENT_BUS_NAME`); null: none are put on a bus. */
-  eventBusName: string | null;
-  /** Where outbound events are POSTed (`WEBHOOK_URL`, the local stack); null: no webhook. */
-  webhookUrl: string | null;
-  /** Delivery to Encord; null (off) until configured. */
-  encord: EncordConfig | null;
-}
-
 /** One bad setting: the environment key and what is wrong with it. */
 export interface ConfigProblem {
   key: string;
@@ -77,6 +48,7 @@ function integer(fallback: number, min: number) {
     .transform((value) => value ?? fallback);
 }
 
+/** Sluice's settings as the environment spells them; `ConfigSchema` names them for the code. */
 const EnvSchema = z.object({
   DATA_BUCKET: bucketName,
   EXPORTS_BUCKET: bucketName,
@@ -119,7 +91,44 @@ const EnvSchema = z.object({
     )
     .optional(),
   WEBHOOK_URL: z.url({ protocol: /^https?$/, error: "must be an http(s) URL" }).optional(),
+  RECONCILE_PREFIX: z.string().optional(),
 });
+
+/** Sluice's settings (all but delivery's, parsed beside them by encord-config.ts), read nowhere else. */
+const ConfigSchema = EnvSchema.transform((e) => ({
+  dataBucket: e.DATA_BUCKET,
+  exportsBucket: e.EXPORTS_BUCKET,
+  tableName: e.TABLE_NAME,
+  // Null when unset: the local stack drives its own queue.
+  workQueueUrl: e.WORK_QUEUE_URL ?? null,
+  // The ingest queue and the two dead-letter queues, for `GET /dead-letters` and its redrive.
+  ingestQueueUrl: e.INGEST_QUEUE_URL ?? null,
+  ingestDlqUrl: e.INGEST_DLQ_URL ?? null,
+  workDlqUrl: e.WORK_DLQ_URL ?? null,
+  region: e.AWS_REGION,
+  sidecarSuffixes: e.SIDECAR_SUFFIXES,
+  emitTextPdfMetadata: e.EMIT_TEXT_PDF_METADATA,
+  probeSettings: { lossyBitDepth: e.LOSSY_BIT_DEPTH } satisfies ProbeSettings,
+  settleSeconds: e.SETTLE_SECONDS,
+  limits: {
+    maxEntries: e.MAX_ENTRIES,
+    maxVideos: e.MAX_VIDEOS,
+    maxBytes: e.MAX_BYTES,
+  } satisfies ImportLimits,
+  // Null when unset: object URLs are the data bucket's own S3 URLs.
+  objectUrlBase: e.OBJECT_URL_BASE ?? null,
+  // The API's bearer token (an `sst.Secret` in AWS).
+  apiToken: e.API_TOKEN ?? null,
+  // The EventBridge bus outbound events go to; null: none are put on a bus.
+  eventBusName: e.EVENT_BUS_NAME ?? null,
+  // Where outbound events are POSTed (the local stack); null: no webhook.
+  webhookUrl: e.WEBHOOK_URL ?? null,
+  // The part of the data bucket the scheduled reconcile compares (the stage's key prefix); "" for all of it.
+  reconcilePrefix: e.RECONCILE_PREFIX ?? "",
+}));
+
+/** Sluice's settings, parsed once at cold start and read nowhere else; `encord` is null (off) until configured. */
+export type Config = z.output<typeof ConfigSchema> & { encord: EncordConfig | null };
 
 /**
  * Parses the environment into Config, or throws ConfigError naming every bad key. Empty values count as unset.
@@ -133,7 +142,7 @@ export function parseConfig(
   const present = Object.fromEntries(
     Object.entries(env).filter(([, value]) => value !== undefined && value !== ""),
   );
-  const parsed = EnvSchema.safeParse(present);
+  const parsed = ConfigSchema.safeParse(present);
   const delivery = parseEncordConfig(present, options);
   if (!parsed.success || delivery.problems.length > 0) {
     const schemaProblems = parsed.success
@@ -144,27 +153,7 @@ export function parseConfig(
         }));
     throw new ConfigError([...schemaProblems, ...delivery.problems]);
   }
-  const e = parsed.data;
-  return {
-    dataBucket: e.DATA_BUCKET,
-    exportsBucket: e.EXPORTS_BUCKET,
-    tableName: e.TABLE_NAME,
-    workQueueUrl: e.WORK_QUEUE_URL ?? null,
-    ingestQueueUrl: e.INGEST_QUEUE_URL ?? null,
-    ingestDlqUrl: e.INGEST_DLQ_URL ?? null,
-    workDlqUrl: e.WORK_DLQ_URL ?? null,
-    region: e.AWS_REGION,
-    sidecarSuffixes: e.SIDECAR_SUFFIXES,
-    emitTextPdfMetadata: e.EMIT_TEXT_PDF_METADATA,
-    probeSettings: { lossyBitDepth: e.LOSSY_BIT_DEPTH },
-    settleSeconds: e.SETTLE_SECONDS,
-    limits: { maxEntries: e.MAX_ENTRIES, maxVideos: e.MAX_VIDEOS, maxBytes: e.MAX_BYTES },
-    objectUrlBase: e.OBJECT_URL_BASE ?? null,
-    apiToken: e.API_TOKEN ?? null,
-    eventBusName: e.EVENT_BUS_NAME ?? null,
-    webhookUrl: e.WEBHOOK_URL ?? null,
-    encord: delivery.encord,
-  };
+  return { ...parsed.data, encord: delivery.encord };
 }
 
 /** The URL an import entry gives for a data object: under OBJECT_URL_BASE, else the bucket's S3 URL. */

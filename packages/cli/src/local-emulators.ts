@@ -1,8 +1,9 @@
 import { join } from "node:path";
 import { CreateTableCommand, DynamoDBClient, ResourceInUseException } from "@aws-sdk/client-dynamodb";
 import { S3Client } from "@aws-sdk/client-s3";
-import { holdS3rverAnswers, tableDefinition } from "@sluice/aws";
+import { tableDefinition } from "@sluice/aws";
 import S3rver from "s3rver";
+import { holdS3rverAnswers } from "./local/s3rver-bridge";
 import { startDynaliteWorker } from "./local-dynalite-worker";
 import { acceptAnyS3rverCredentials } from "./s3rver-any-credentials";
 import { fixS3rverBadContinuationTokens } from "./s3rver-continuation-token";

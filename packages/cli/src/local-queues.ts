@@ -1,15 +1,14 @@
 import { join } from "node:path";
 import { setTimeout as delay } from "node:timers/promises";
+import type { z } from "zod";
+import type { SqsBatchHandler } from "./local/drain-queue";
+import { createMemoryQueue, type MemoryQueue } from "./local/memory-queue";
 import {
-  createMemoryQueue,
-  type MemoryQueue,
   type MemoryQueueSnapshot,
   memoryQueueSnapshotSchema,
-  type SqsBatchHandler,
   type StoredMessage,
   storedMessageSchema,
-} from "@sluice/aws";
-import type { z } from "zod";
+} from "./local/queue-snapshot";
 import { openJournal, readJournal } from "./queue-journal";
 import { createSnapshotWriter, loadSnapshot, releaseInFlight } from "./queue-store";
 

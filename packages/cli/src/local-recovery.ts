@@ -2,8 +2,7 @@ import type { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { releaseAbandonedLease } from "@sluice/aws";
 import { EXPORTER_LEASE } from "@sluice/core";
-import type { Deps } from "../../lambda/src/deps";
-import { createReconcileHandler } from "../../../functions/reconcile";
+import { createReconcileHandler, type Deps } from "@sluice/lambda";
 
 /** Where the recovery reports: notices for people, and errors. */
 export interface RecoveryReport {

@@ -1,16 +1,23 @@
 import { Logger } from "@aws-lambda-powertools/logger";
 import { serve } from "@hono/node-server";
 import { createApp } from "@sluice/api";
-import { createMemoryDeadLetters, createS3rverBridge, type MemoryQueue, parseConfig } from "@sluice/aws";
+import { parseConfig } from "@sluice/aws";
 import { type WorkMessage, WorkMessageSchema } from "@sluice/core";
+import {
+  createApiDeps,
+  createDeliveryHandler,
+  createDeps,
+  createExportHandler,
+  createIngestHandler,
+  createWorkHandler,
+  type Deps,
+} from "@sluice/lambda";
 import { z } from "zod";
-import { createApiDeps } from "../../../functions/api";
-import { createDeliveryHandler } from "../../../functions/deliver";
-import { createDeps, type Deps } from "../../lambda/src/deps";
-import { createExportHandler } from "../../../functions/export";
-import { createIngestHandler } from "../../../functions/ingest";
-import { createWorkHandler } from "../../../functions/work";
 import { lockDataDir } from "./data-dir-lock";
+import { noteRecordFailure } from "./local/dead-letter-errors";
+import { createMemoryDeadLetters } from "./local/memory-dead-letters";
+import type { MemoryQueue } from "./local/memory-queue";
+import { createS3rverBridge } from "./local/s3rver-bridge";
 import { startLocalDynamo, startLocalS3 } from "./local-emulators";
 import { type LocalSettings, parseLocalSettings, resolveApiToken } from "./local-env";
 import { explainListenError } from "./local-ports";
@@ -125,8 +132,9 @@ async function startOnDataDir(
     },
   );
   const logger = new Logger({ serviceName: "sluice-local", logLevel: "SILENT" });
-  const deps = createDeps(config, { s3: s3.client, dynamo: dynamo.client, work: workQueue.queue }, logger);
-  deps.deadLetters = createMemoryDeadLetters({ ingest: ingestQueue.queue, work: workQueue.queue });
+  const deadLetters = createMemoryDeadLetters({ ingest: ingestQueue.queue, work: workQueue.queue });
+  const clients = { s3: s3.client, dynamo: dynamo.client, work: workQueue.queue, deadLetters };
+  const deps = createDeps(config, clients, logger);
   // The stack's logger is silent (stdout is the ready line's), so the API's unexpected errors go to onError.
   const fetch =
     options.createFetch?.(deps, token) ??
@@ -147,14 +155,16 @@ async function startOnDataDir(
     bucket: settings.bucket,
     answerAfterSend: true,
   });
+  // Lambda's batch response has only message ids: the handlers note why a message failed, for its dead letter.
+  const batchOptions = { onFailure: noteRecordFailure };
   const loops =
     options.drain === false
       ? []
       : [
-          startDrainLoop(ingestQueue.queue, createIngestHandler(deps), onError, {
+          startDrainLoop(ingestQueue.queue, createIngestHandler(deps, batchOptions), onError, {
             functionTimeoutMs: timeouts.ingest,
           }),
-          startDrainLoop(workQueue.queue, createWorkHandler(deps), onError, {
+          startDrainLoop(workQueue.queue, createWorkHandler(deps, batchOptions), onError, {
             functionTimeoutMs: timeouts.work,
           }),
         ];

@@ -1,8 +1,8 @@
 import { closeSync, mkdirSync, openSync, rmSync, writeSync } from "node:fs";
 import { readdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
-import type { StoredMessage } from "@sluice/aws";
 import type { z } from "zod";
+import type { StoredMessage } from "./local/queue-snapshot";
 
 /**
  * The messages a queue was sent since its last snapshot, appended to DATA_DIR/queues/<name>.sent.<n>.jsonl

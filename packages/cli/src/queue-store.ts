@@ -1,7 +1,7 @@
 import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
 import { dirname } from "node:path";
-import type { MemoryQueueSnapshot } from "@sluice/aws";
 import type { z } from "zod";
+import type { MemoryQueueSnapshot } from "./local/queue-snapshot";
 
 /** Writes a queue's snapshots to one file, debounced, each write atomic (temp file then rename). */
 export interface SnapshotWriter<T> {

@@ -1,8 +1,8 @@
-import { type ExportStore, exportWrittenEvent, type OutboundEvent } from "@sluice/core";
+import { type EntryCounts, type ExportStore, exportWrittenEvent, type OutboundEvent } from "@sluice/core";
 
 /**
  * Wraps the export store so that every import file written yields one `export.written` event,
- * counted from the very body that was stored (the exporter's result knows only totals).
+ * counted from the counts stored beside the very body (the exporter's result knows only totals).
  */
 export function recordImportFiles(exports: ExportStore, time: () => string) {
   const written: OutboundEvent[] = [];
@@ -10,20 +10,14 @@ export function recordImportFiles(exports: ExportStore, time: () => string) {
     ...exports,
     async putImport(name, body, counts) {
       const key = await exports.putImport(name, body, counts);
-      written.push(exportWrittenEvent(key, countByImportKey(body), time()));
+      written.push(exportWrittenEvent(key, heldImportKeys(counts), time()));
       return key;
     },
   };
   return { store, written };
 }
 
-/** Entries per import key of an import file's JSON (`{ "videos": [...], "skip_duplicate_urls": true }`). */
-export function countByImportKey(body: string): Record<string, number> {
-  const parsed: unknown = JSON.parse(body);
-  const counts: Record<string, number> = {};
-  if (typeof parsed !== "object" || parsed === null) return counts;
-  for (const [importKey, value] of Object.entries(parsed)) {
-    if (Array.isArray(value)) counts[importKey] = value.length;
-  }
-  return counts;
+/** The entries per import key that an import file holds: the keys it has none of are left out. */
+export function heldImportKeys(counts: EntryCounts): Record<string, number> {
+  return Object.fromEntries(Object.entries(counts).filter(([, entries]) => entries > 0));
 }

@@ -1,7 +1,7 @@
 import type { Context } from "aws-lambda";
 import { handle } from "hono/aws-lambda";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createApiDeps } from "../../../functions/api";
+import { createApiDeps } from "../../../packages/lambda/src/api-deps";
 import { type ApiDeps, createApp } from "../../../packages/api/src/index";
 import { TransientError } from "../../../packages/core/src/index";
 import { mediaBytes } from "../../helpers/media";

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createApiDeps } from "../../../functions/api";
+import { createApiDeps } from "../../../packages/lambda/src/api-deps";
 import { createApp } from "../../../packages/api/src/index";
 import { callApi } from "../../helpers/api-request";
 import { dicomFile } from "../../helpers/dicom-writer";

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createApiDeps } from "../../../functions/api";
-import { createWorkHandler } from "../../../functions/work";
+import { createApiDeps } from "../../../packages/lambda/src/api-deps";
+import { createWorkHandler } from "../../../packages/lambda/src/work-handler";
 import { createApp, reimportSequencer } from "../../../packages/api/src/index";
 import {
   JOB_LEASE_SECONDS,

@@ -3,7 +3,7 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createApiDeps } from "../../../functions/api";
+import { createApiDeps } from "../../../packages/lambda/src/api-deps";
 import { createApp } from "../../../packages/api/src/index";
 import { startFakeEncord } from "../../../packages/cli/src/fake-encord/index";
 import { callApi } from "../../helpers/api-request";

@@ -42,6 +42,7 @@ describe("parseConfig", () => {
       apiToken: null,
       eventBusName: null,
       webhookUrl: null,
+      reconcilePrefix: "",
       encord: null,
     });
   });
@@ -61,6 +62,7 @@ describe("parseConfig", () => {
       MAX_VIDEOS: "50",
       MAX_BYTES: "5000000",
       OBJECT_URL_BASE: "https://cdn.example.com/media/",
+      RECONCILE_PREFIX: "cams/",
     });
 
     expect(config.workQueueUrl).toBe("https://sqs.eu-west-1.amazonaws.com/123456789012/work");
@@ -73,6 +75,7 @@ describe("parseConfig", () => {
     expect(config.settleSeconds).toBe(2);
     expect(config.limits).toEqual({ maxEntries: 500, maxVideos: 50, maxBytes: 5_000_000 });
     expect(config.objectUrlBase).toBe("https://cdn.example.com/media/");
+    expect(config.reconcilePrefix).toBe("cams/");
   });
 
   it("treats empty values as unset when a key is cleared with an empty string", () => {

@@ -6,7 +6,7 @@ import { setTimeout as delay } from "node:timers/promises";
 import type { SQSEvent } from "aws-lambda";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { z } from "zod";
-import { createMemoryQueue } from "../../../packages/aws/src/local/memory-queue";
+import { createMemoryQueue } from "../../../packages/cli/src/local/memory-queue";
 import {
   LOCAL_FUNCTION_TIMEOUT_MS,
   openPersistentQueue,

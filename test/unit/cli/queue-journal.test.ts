@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { z } from "zod";
-import { type StoredMessage, storedMessageSchema } from "../../../packages/aws/src/index";
+import { type StoredMessage, storedMessageSchema } from "../../../packages/cli/src/local/queue-snapshot";
 import { openPersistentQueue } from "../../../packages/cli/src/local-queues";
 import { openJournal, readJournal } from "../../../packages/cli/src/queue-journal";
 

@@ -3,7 +3,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { z } from "zod";
-import { type MemoryQueueSnapshot, memoryQueueSnapshotSchema } from "../../../packages/aws/src/index";
+import {
+  type MemoryQueueSnapshot,
+  memoryQueueSnapshotSchema,
+} from "../../../packages/cli/src/local/queue-snapshot";
 import { createSnapshotWriter, loadSnapshot, releaseInFlight } from "../../../packages/cli/src/queue-store";
 
 const schema = memoryQueueSnapshotSchema(z.string());

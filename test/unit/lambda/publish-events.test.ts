@@ -2,14 +2,14 @@ import { Logger } from "@aws-lambda-powertools/logger";
 import { Metrics } from "@aws-lambda-powertools/metrics";
 import { describe, expect, it } from "vitest";
 import type { OutboundEvent, PublishFailure } from "../../../packages/core/src/delivery/outbound-events";
-import type { EventPublisher } from "../../../packages/core/src/ports/ports";
+import type { EventPublisher } from "../../../packages/core/src/ports/event-publisher";
 import type { SluiceRecord } from "../../../packages/core/src/records/record";
 import {
   createEventPublisher,
   createOutboundEvents,
   reportPublishFailure,
 } from "../../../packages/lambda/src/publish-events";
-import { countByImportKey } from "../../../packages/lambda/src/publish-exports";
+import { heldImportKeys } from "../../../packages/lambda/src/publish-exports";
 
 const record: SluiceRecord = {
   bucket: "data",
@@ -77,13 +77,29 @@ describe("createOutboundEvents", () => {
     ]);
   });
 
-  it("is disabled and flushes nothing when there is no publisher", async () => {
-    const events = createOutboundEvents(null, () => undefined);
+  it("is disabled and neither builds nor collects events when there is no publisher", async () => {
+    // Prepare: a derivation that counts what is read of it, since with no publisher nothing can be seen published
+    const reads: PropertyKey[] = [];
+    const derivation = new Proxy(
+      { key: "a.png", outcome: "written" as const, record, read: null, revision: 1 },
+      {
+        get(target, property, receiver) {
+          reads.push(property);
+          return Reflect.get(target, property, receiver);
+        },
+      },
+    );
+    const failures: PublishFailure[] = [];
+    const events = createOutboundEvents(null, (f) => failures.push(f));
 
-    events.observe({ key: "a.png", outcome: "written", record, read: null, revision: 1 });
+    // Act
+    events.observe(derivation);
+    await events.flush();
 
-    await expect(events.flush()).resolves.toBeUndefined();
+    // Assert
     expect(events.enabled).toBe(false);
+    expect(reads).toEqual([]);
+    expect(failures).toEqual([]);
   });
 });
 
@@ -123,10 +139,19 @@ describe("reportPublishFailure", () => {
   });
 });
 
-describe("countByImportKey", () => {
-  it("counts the entries of each import key and ignores the flags when given an import file's JSON", () => {
-    const body = JSON.stringify({ images: [{}, {}], videos: [{}], skip_duplicate_urls: true });
+describe("heldImportKeys", () => {
+  it("keeps the entries of each import key the file holds and leaves out the others when given its counts", () => {
+    const counts = {
+      videos: 1,
+      audio: 0,
+      images: 2,
+      image_groups: 0,
+      dicom_series: 0,
+      text: 0,
+      pdfs: 0,
+      nifti: 0,
+    };
 
-    expect(countByImportKey(body)).toEqual({ images: 2, videos: 1 });
+    expect(heldImportKeys(counts)).toEqual({ images: 2, videos: 1 });
   });
 });

@@ -1,6 +1,6 @@
 import { createHash, randomUUID } from "node:crypto";
 import type { Context, SQSEvent } from "aws-lambda";
-import type { ReceivedMessage } from "./memory-queue";
+import type { ReceivedMessage } from "./queue-snapshot";
 
 /** The SQS event the Lambda event source mapping would hand the function for `batch`. */
 export function toSqsEvent<T>(

@@ -1,13 +1,13 @@
 import { BatchProcessor, EventType, processPartialResponse } from "@aws-lambda-powertools/batch";
 import type { Logger } from "@aws-lambda-powertools/logger";
-import { noteRecordFailure } from "@sluice/aws";
 import type { Context, SQSEvent, SQSRecord } from "aws-lambda";
-import type { Deps } from "../packages/lambda/src/deps";
 import { DEADLINE_MARGIN_MS, DeadlineExceededError, startBatchDeadline } from "./batch-deadline";
+import type { Deps } from "./deps";
 
 /**
  * Handles one message. `log` is that message's own logger, keyed with its id; the handler appends the
  * message's keys (bucket, key…) to it once it has read them, and they appear on the failure log too.
+ * It throws what it cannot do; the batch handler decides from the error whether SQS delivers it again.
  */
 export type SqsRecordHandler = (message: SQSRecord, log: Logger) => Promise<unknown>;
 
@@ -15,13 +15,20 @@ export type SqsRecordHandler = (message: SQSRecord, log: Logger) => Promise<unkn
 export interface SqsBatchOptions {
   /** Time kept back from the Lambda's remaining time for the flush after the batch (default 5 s). */
   marginMs?: number;
+  /**
+   * Told why a message failed and goes back to the queue. Lambda's partial batch response carries only
+   * message ids, so the local stack passes one to show the reason on its dead letters; in AWS the log says it.
+   */
+  onFailure?: (event: SQSEvent, messageId: string, error: unknown) => void;
 }
 
 /**
- * An SQS handler with partial batch responses: a message whose handler throws is reported in
- * `batchItemFailures` (even when all fail, so SQS retries just those), and outbound events and metrics are
- * flushed. It answers by the Lambda's remaining time less a margin whatever one message does: a message
- * not started by then, or still running then, is reported failed and delivered again.
+ * An SQS handler with partial batch responses, and the queue's one error boundary: a message whose handler
+ * throws a permanent error (`retryable: false`, such as an unparseable body) is logged and acknowledged,
+ * since its redelivery would fail the same way; any other failure is reported in `batchItemFailures` (even
+ * when all fail, so SQS retries just those). Outbound events and metrics are flushed after the batch. It
+ * answers by the Lambda's remaining time less a margin whatever one message does: a message not started by
+ * then, or still running then, is reported failed and delivered again.
  */
 export function createSqsBatchHandler(
   d: Deps,
@@ -30,7 +37,6 @@ export function createSqsBatchHandler(
 ) {
   return async (event: SQSEvent, context: Context) => {
     const deadline = startBatchDeadline(context, options.marginMs ?? DEADLINE_MARGIN_MS);
-    // The failure's reason is logged under the message id (SQS keeps none on a dead letter) and noted for the local queues.
     const handleOne = async (message: SQSRecord) => {
       // A logger per message: the processor runs a batch's messages at once, so keys appended to a
       // shared logger would show on the other messages' lines.
@@ -44,7 +50,9 @@ export function createSqsBatchHandler(
           log.warn("message finished after the batch's deadline", { outcome: String(late ?? "done") }),
         );
       } catch (error) {
-        noteRecordFailure(event, message.messageId, error);
+        if (isPermanent(error)) return log.error(error.message, { error: reasonOf(error) });
+        // The reason is logged under the message id: SQS keeps none on a dead letter.
+        options.onFailure?.(event, message.messageId, error);
         log.error("message failed", { error: String(error) });
         throw error;
       }
@@ -65,4 +73,14 @@ export function createSqsBatchHandler(
       d.metrics.publishStoredMetrics();
     }
   };
+}
+
+/** An error that says it will fail the same way again; one without a verdict is retried (then dead-lettered). */
+function isPermanent(error: unknown): error is Error {
+  return error instanceof Error && "retryable" in error && error.retryable === false;
+}
+
+/** What made a permanent error: its cause's message when it wraps one. */
+function reasonOf(error: Error): string {
+  return error.cause instanceof Error ? error.cause.message : error.message;
 }

@@ -1,7 +1,7 @@
 import { setTimeout as delay } from "node:timers/promises";
 import { describe, expect, it } from "vitest";
-import { createIngestHandler } from "../../../functions/ingest";
-import { TransientError } from "../../../packages/core/src/index";
+import { AccessDeniedError, TransientError } from "../../../packages/core/src/index";
+import { createIngestHandler } from "../../../packages/lambda/src/ingest-handler";
 import { createHandlerDeps, lambdaContext, sqsBatch } from "../../helpers/batch-handler";
 import { createFakePipeline } from "../../helpers/fakes";
 import { mediaBytes } from "../../helpers/media";
@@ -102,5 +102,39 @@ describe("createIngestHandler's deadline", () => {
     expect(response).toEqual({ batchItemFailures: [{ itemIdentifier: "m1" }] });
     expect((await p.records.get("data", "a.png"))?.status).toBe("ready");
     expect((await p.records.get("data", "b.png"))?.status).toBe("ready");
+  });
+});
+
+describe("createIngestHandler's batch response", () => {
+  it("fails only the transient message when a batch holds a readable, a denied, a throttled and an unparseable message", async () => {
+    // Prepare: denied.png is refused for good (403), slow.png for now (SlowDown)
+    const p = createFakePipeline("data");
+    for (const key of ["a.png", "denied.png", "slow.png"]) p.objects.put(key, mediaBytes("image.png"));
+    const open = p.objects.open.bind(p.objects);
+    p.objects.open = async (key) => {
+      if (key === "denied.png") throw new AccessDeniedError("S3 answered AccessDenied");
+      if (key === "slow.png") throw new TransientError("S3 answered SlowDown");
+      return open(key);
+    };
+    const noted: string[] = [];
+    const ingest = createIngestHandler(createHandlerDeps(p.deps, []), {
+      onFailure: (_event, messageId) => noted.push(messageId),
+    });
+    const event = sqsBatch([
+      objectCreated("a.png", "01"),
+      objectCreated("denied.png", "02"),
+      objectCreated("slow.png", "03"),
+      JSON.stringify({ "detail-type": "Object Created" }),
+    ]);
+
+    // Act
+    const response = await ingest(event, lambdaContext());
+
+    // Assert
+    expect(response).toEqual({ batchItemFailures: [{ itemIdentifier: "m2" }] });
+    expect(noted).toEqual(["m2"]);
+    expect((await p.records.get("data", "a.png"))?.status).toBe("ready");
+    expect((await p.records.get("data", "denied.png"))?.status).toBe("invalid");
+    expect(await p.records.get("data", "slow.png")).toBeNull();
   });
 });

@@ -1,3 +1,4 @@
+import type { SQSRecordAttributes } from "aws-lambda";
 import { z } from "zod";
 
 const messageFields = {
@@ -9,6 +10,15 @@ const messageFields = {
   receiptHandle: z.string().nullable(),
   lastError: z.string().nullable(),
 };
+
+/** A received message, hidden from other receivers for the visibility timeout. */
+export interface ReceivedMessage<T> {
+  messageId: string;
+  receiptHandle: string;
+  body: T;
+  receiveCount: number;
+  attributes: SQSRecordAttributes;
+}
 
 /** A message as the queue keeps it. */
 export interface StoredMessage<T> {

@@ -1,7 +1,7 @@
 // Lambda's partial batch response carries only message ids, so the reason a message failed would be lost
-// to the local queues (and to a dead letter's `lastError`). The batch handler notes it here, keyed by the
-// very event object it was given; the local drain reads it back. In AWS nothing reads it and the entry
-// goes with the event.
+// to the local queues (and to a dead letter's `lastError`). The local stack hands `noteRecordFailure` to its
+// batch handlers (their `onFailure`), which note it here keyed by the very event object they were given; the
+// local drain reads it back. In AWS no handler is given one.
 const failures = new WeakMap<object, Map<string, string>>();
 
 /** Notes why the handler failed a message of `event`. */

@@ -4,12 +4,13 @@ import { SqsSchema } from "@aws-lambda-powertools/parser/schemas";
 import type { SQSEvent, SQSRecord } from "aws-lambda";
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
-import { createMemoryQueue, type MemoryQueueOptions } from "../../../packages/aws/src/local/memory-queue";
+import { createMemoryQueue, type MemoryQueueOptions } from "../../../../packages/cli/src/local/memory-queue";
 import {
   type MemoryQueueSnapshot,
   memoryQueueSnapshotSchema,
-} from "../../../packages/aws/src/local/queue-snapshot";
-import type { WorkMessage, WorkQueue } from "../../../packages/core/src/ports/ports";
+} from "../../../../packages/cli/src/local/queue-snapshot";
+import type { WorkMessage } from "../../../../packages/core/src/jobs/work-message";
+import type { WorkQueue } from "../../../../packages/core/src/ports/work-queue";
 
 /** A virtual clock: sleeping advances it at once, so visibility timeouts cost no real time. */
 function virtualTime(start = 1_700_000_000_000) {

@@ -3,7 +3,7 @@ import type { Context, SQSEvent } from "aws-lambda";
 import { z } from "zod";
 import { notedRecordFailure } from "./dead-letter-errors";
 import { lambdaContext, startHeartbeat, toSqsEvent } from "./lambda-invocation";
-import type { MemoryQueue } from "./memory-queue";
+import type { ReceivedMessage } from "./queue-snapshot";
 
 /** A Lambda-style SQS handler: returns `{ batchItemFailures }` (or nothing) and may throw. */
 export type SqsBatchHandler = (event: SQSEvent, context: Context) => unknown;
@@ -34,9 +34,20 @@ export interface DrainResult {
   failed: number;
 }
 
+/** What a drain does with the queue: MemoryQueue's receive, delete, fail and visibility, as SQS's consumer API. */
+export interface DrainableQueue<T> {
+  readonly arn: string;
+  receive(max?: number): ReceivedMessage<T>[];
+  delete(receiptHandle: string): boolean;
+  changeVisibility(receiptHandle: string, timeoutMs: number): boolean;
+  fail(receiptHandle: string, error?: unknown): boolean;
+  size(): number;
+  inFlight(): number;
+}
+
 /** What drainQueue needs from the queue beyond its public methods. */
 export interface DrainDeps<T> {
-  queue: MemoryQueue<T>;
+  queue: DrainableQueue<T>;
   serialize: (body: T) => string;
   region: string;
   batchSize: number;

@@ -1,5 +1,5 @@
+import { deadLetterBody } from "@sluice/aws";
 import type { DeadLetterMessage, DeadLetterQueueName, DeadLetters, RedriveOutcome } from "@sluice/core";
-import { deadLetterBody } from "../sqs-redrive";
 import type { MemoryQueue } from "./memory-queue";
 import type { DeadLetter } from "./queue-snapshot";
 

@@ -1,7 +1,7 @@
 import { setTimeout as delay } from "node:timers/promises";
 import { describe, expect, it } from "vitest";
-import { createWorkHandler } from "../../../functions/work";
 import { TransientError, type WorkMessage } from "../../../packages/core/src/index";
+import { createWorkHandler } from "../../../packages/lambda/src/work-handler";
 import { createHandlerDeps, lambdaContext, sqsBatch } from "../../helpers/batch-handler";
 import { createFakePipeline } from "../../helpers/fakes";
 

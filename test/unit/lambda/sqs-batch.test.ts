@@ -2,8 +2,8 @@ import { setTimeout as delay } from "node:timers/promises";
 import type { Context } from "aws-lambda";
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
-import { createSqsBatchHandler, type SqsRecordHandler } from "../../../functions/sqs-batch";
 import { TransientError } from "../../../packages/core/src/index";
+import { createSqsBatchHandler, type SqsRecordHandler } from "../../../packages/lambda/src/sqs-batch";
 import { createHandlerDeps, lambdaContext, sqsBatch } from "../../helpers/batch-handler";
 import { createFakePipeline } from "../../helpers/fakes";
 
@@ -110,5 +110,26 @@ describe("createSqsBatchHandler", () => {
     expect(started).toBe(1);
     expect(early).toEqual({ batchItemFailures: [] });
     expect(late).toEqual({ batchItemFailures: [{ itemIdentifier: "m0" }] });
+  });
+});
+
+describe("createSqsBatchHandler's error boundary", () => {
+  it("acknowledges a permanent failure and retries a transient or unknown one when the handler throws each", async () => {
+    // Prepare
+    const permanent = Object.assign(new Error("not an event"), { retryable: false as const });
+    const thrown: Record<string, unknown> = {
+      permanent,
+      transient: new TransientError("SlowDown"),
+      unknown: new Error("a bug"),
+    };
+    const { handle } = handlerWith(async (message) => {
+      if (message.body in thrown) throw thrown[message.body];
+    });
+
+    // Act
+    const response = await handle(sqsBatch(["ok", "permanent", "transient", "unknown"]), lambdaContext());
+
+    // Assert
+    expect(response).toEqual({ batchItemFailures: [{ itemIdentifier: "m2" }, { itemIdentifier: "m3" }] });
   });
 });

@@ -1,16 +1,6 @@
 import { randomUUID } from "node:crypto";
-import type { SQSRecordAttributes } from "aws-lambda";
 import { type DrainOptions, type DrainResult, drainQueue, type SqsBatchHandler } from "./drain-queue";
-import type { DeadLetter, MemoryQueueSnapshot, StoredMessage } from "./queue-snapshot";
-
-/** A received message, hidden from other receivers for the visibility timeout. */
-export interface ReceivedMessage<T> {
-  messageId: string;
-  receiptHandle: string;
-  body: T;
-  receiveCount: number;
-  attributes: SQSRecordAttributes;
-}
+import type { DeadLetter, MemoryQueueSnapshot, ReceivedMessage, StoredMessage } from "./queue-snapshot";
 
 /** Settings of an in-process queue; every default is SQS's or design.md's. */
 export interface MemoryQueueOptions<T> {
