@@ -1,21 +1,16 @@
-import type { DeadLetters, JobStore, MetadataSchema, PipelineDeps } from "@sluice/core";
-import type { ExportsBucket } from "./exports-bucket";
-
-/** Reads and replaces the metadata schema in force, uncached so that a `PUT` is seen by the next `GET`. */
-export interface SchemaStore {
-  get(): Promise<MetadataSchema | null>;
-  put(schema: MetadataSchema): Promise<void>;
-}
-
-/** Reads and replaces Encord's whole schema map; `get` answers null when the org has no schema. */
-export interface EncordSchema {
-  get(): Promise<Record<string, unknown> | null>;
-  put(map: Record<string, unknown>): Promise<void>;
-}
+import type {
+  DeadLetters,
+  EncordSchema,
+  ExportsBucket,
+  JobStore,
+  PipelineDeps,
+  SchemaStore,
+} from "@sluice/core";
 
 /** Everything the HTTP API works through; built by the composition root (functions/api.ts, the local stack). */
 export interface ApiDeps {
   pipeline: PipelineDeps;
+  /** The metadata schema in force, read uncached so that a `PUT` is seen by the next `GET`. */
   schemaStore: SchemaStore;
   /** Reimport jobs: created by `POST /reimports`, read by `GET /reimports/{id}`. */
   jobs: JobStore;

@@ -2,7 +2,9 @@ import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import type { MiddlewareHandler } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { type ApiDeps, MAX_RESPONSE_BYTES } from "./api-deps";
-import { bearerAuth, errorResponse, toErrorResponse, validationHook } from "./errors";
+import { requireBearerToken } from "./auth";
+import { errorResponse } from "./error-response";
+import { toErrorResponse } from "./errors";
 import { registerDeadLetterRoutes } from "./routes/dead-letters";
 import { registerDeliveryRoutes } from "./routes/deliveries";
 import { registerImportRoutes } from "./routes/imports";
@@ -10,6 +12,7 @@ import { registerReconcileRoutes } from "./routes/reconcile";
 import { registerRecordRoutes } from "./routes/records";
 import { registerReimportRoutes } from "./routes/reimports";
 import { registerSchemaRoutes } from "./routes/schema";
+import { validationHook } from "./validation-hook";
 
 /** Request bodies above this many bytes are refused with 413 (a sidecar is at most 10 MB too). */
 export const MAX_REQUEST_BYTES = 10_000_000;
@@ -41,7 +44,7 @@ export function createApp(deps: ApiDeps): OpenAPIHono {
     }),
   );
   app.use("*", presignLargeResponses(deps));
-  const auth = bearerAuth(deps.token);
+  const auth = requireBearerToken(deps.token);
   app.use("*", (c, next) => (PUBLIC_PATHS.has(c.req.path) ? next() : auth(c, next)));
 
   app.openapi(healthRoute, (c) => c.json({ status: "ok" as const }, 200));

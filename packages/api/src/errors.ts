@@ -1,47 +1,16 @@
-import { createHash, timingSafeEqual } from "node:crypto";
 import {
   AccessDeniedError,
   InvalidCursorError,
+  InvalidInputError,
   KeyTooLongError,
   NotFoundError,
   TransientError,
   WriteConflictError,
 } from "@sluice/core";
-import type { Context, MiddlewareHandler } from "hono";
+import type { Context } from "hono";
 import { HTTPException } from "hono/http-exception";
-import type { ContentfulStatusCode } from "hono/utils/http-status";
-import type { z } from "zod";
+import { errorResponse } from "./error-response";
 import { jobAdmissionResponse } from "./job-admission-errors";
-
-/** The body of every error response (design.md "HTTP API"). */
-export interface ErrorBody {
-  error: { code: string; message: string; details?: { path: string; message: string }[] };
-}
-
-/** An error response with the house shape. */
-export function errorResponse(
-  c: Context,
-  status: ContentfulStatusCode,
-  code: string,
-  message: string,
-  details?: { path: string; message: string }[],
-): Response {
-  const body: ErrorBody = { error: { code, message, ...(details ? { details } : {}) } };
-  return c.json(body, status);
-}
-
-/** The zod-openapi hook: a failed validation answers 400 with one detail per field. */
-export function validationHook(
-  result: { success: true } | { success: false; error: z.ZodError },
-  c: Context,
-): Response | undefined {
-  if (result.success) return undefined;
-  const details = result.error.issues.map((found) => ({
-    path: found.path.map(String).join("."),
-    message: found.message,
-  }));
-  return errorResponse(c, 400, "invalid-request", "the request is invalid", details);
-}
 
 const SECONDS_BEFORE_RETRY = "1";
 
@@ -52,11 +21,12 @@ export function toErrorResponse(
   logError: (message: string, details: Record<string, unknown>) => void,
 ): Response {
   if (error instanceof HTTPException) {
+    // Hono's middleware (bearerAuth) throws with the response it means, headers included.
+    if (error.res) return error.getResponse();
     return errorResponse(c, error.status, codeOf(error.status), error.message || "request failed");
   }
-  if (error instanceof InvalidRequestError) {
-    return errorResponse(c, 400, error.code, error.message, error.details);
-  }
+  if (error instanceof InvalidInputError)
+    return errorResponse(c, 400, error.code, error.message, error.problems);
   // Storage errors name buckets and keys (s3://…): their messages go to the log, never into a response.
   if (error instanceof KeyTooLongError)
     return errorResponse(c, 400, "key-too-long", "the key is longer than the storage accepts");
@@ -91,49 +61,3 @@ function codeOf(status: number): string {
   if (status === 415) return "unsupported-media-type";
   return status >= 500 ? "internal" : "request-failed";
 }
-
-/** Requires `Authorization: Bearer <token>`, compared in constant time over equal-length digests. */
-export function bearerAuth(token: string): MiddlewareHandler {
-  const expected = digest(token);
-  return async (c, next) => {
-    const header = c.req.header("authorization") ?? "";
-    const match = /^Bearer\s+(.+)$/i.exec(header);
-    if (!match?.[1] || !timingSafeEqual(digest(match[1]), expected)) {
-      c.header("WWW-Authenticate", 'Bearer realm="sluice"');
-      return errorResponse(c, 401, "unauthorized", "a valid bearer token is required");
-    }
-    await next();
-  };
-}
-
-function digest(value: string): Buffer {
-  return createHash("sha256").update(value, "utf8").digest();
-}
-
-/**
- * A request that passed the zod schemas but breaks a rule checked later (the metadata schema, the
- * sidecar limits): a 400, with `invalid-request` or the code of the rule it breaks.
- */
-export class InvalidRequestError extends Error {
-  override readonly name = "InvalidRequestError";
-  readonly retryable = false;
-  constructor(
-    message: string,
-    readonly details: { path: string; message: string }[],
-    readonly code = "invalid-request",
-  ) {
-    super(message);
-  }
-}
-
-/**
- * Refuses a request without a JSON body: the validator skips a body that is not declared JSON, and an
- * empty `PUT` must not clear a schema or a metadata layer.
- */
-export const requireJsonBody: MiddlewareHandler = async (c, next) => {
-  if (!/^application\/([\w.+-]*\+)?json\b/i.test(c.req.header("content-type") ?? "")) {
-    const details = [{ path: "", message: "send a JSON body with Content-Type: application/json" }];
-    return errorResponse(c, 400, "invalid-request", "the body must be JSON", details);
-  }
-  await next();
-};

@@ -1,6 +1,3 @@
-export * from "./api-deps";
-export * from "./app";
-export * from "./errors";
-export * from "./exports-bucket";
-export * from "./list-records";
-export * from "./routes/reimports";
+export type { ApiDeps } from "./api-deps";
+export { createApp } from "./app";
+export { reimportSequencer } from "./job-ids";

@@ -1,6 +1,6 @@
 import { JobLimitError, JobRunningError } from "@sluice/core";
 import type { Context } from "hono";
-import { errorResponse } from "./errors";
+import { errorResponse } from "./error-response";
 
 // A job runs for minutes: asking again at once would be refused again.
 const SECONDS_BEFORE_JOB_RETRY = "60";

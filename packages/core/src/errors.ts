@@ -53,3 +53,25 @@ export class WriteConflictError extends TransientError {
 export function isRetryable(error: unknown): boolean {
   return typeof error === "object" && error !== null && "retryable" in error && error.retryable === true;
 }
+
+/** One field of an input that breaks a rule: where (`path`, "" for the whole input) and why. */
+export interface InputProblem {
+  path: string;
+  message: string;
+}
+
+/**
+ * An input that breaks a rule of a use case (a metadata layer past the sidecar limits or against the schema,
+ * an invalid schema, too wide an import): the caller's mistake, named by `code` and one problem per field.
+ */
+export class InvalidInputError extends Error {
+  override readonly name = "InvalidInputError";
+  readonly retryable = false;
+  constructor(
+    message: string,
+    readonly problems: readonly InputProblem[],
+    readonly code = "invalid-request",
+  ) {
+    super(message);
+  }
+}

@@ -2,7 +2,7 @@ import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
 import type { DeadLetterQueueName, DeadLetters, RedriveOutcome } from "@sluice/core";
 import type { MiddlewareHandler } from "hono";
 import type { ApiDeps } from "../api-deps";
-import { errorResponse } from "../errors";
+import { errorResponse } from "../error-response";
 import { ERROR_RESPONSES, ErrorBodySchema, jsonResponse } from "../schemas";
 
 const QUEUES = ["ingest", "work"] as const satisfies readonly DeadLetterQueueName[];

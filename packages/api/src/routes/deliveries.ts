@@ -2,7 +2,7 @@ import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
 import { DELIVERY_STATES, type Delivery, NotFoundError } from "@sluice/core";
 import type { MiddlewareHandler } from "hono";
 import type { ApiDeps } from "../api-deps";
-import { errorResponse } from "../errors";
+import { errorResponse } from "../error-response";
 import { ERROR_RESPONSES, ErrorBodySchema, jsonResponse } from "../schemas";
 
 /** Deliveries `GET /deliveries` shows at most, newest first. */

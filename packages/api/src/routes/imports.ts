@@ -1,19 +1,13 @@
 import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
 import { importKeyFor } from "@sluice/aws";
 import {
-  ADHOC_IMPORT_PREFIX,
-  buildImports,
-  countEntries,
   describeImports,
   type ImportFileSummary,
   isJsonObject,
   NotFoundError,
-  serializeImportFile,
-  withTheirGroups,
+  writeAdhocImports,
 } from "@sluice/core";
 import { type ApiDeps, MAX_RESPONSE_BYTES } from "../api-deps";
-import { InvalidRequestError } from "../errors";
-import { scanRecords } from "../list-records";
 import {
   AdhocImportBodySchema,
   AdhocImportResultSchema,
@@ -23,9 +17,6 @@ import {
   jsonResponse,
   PresignedBodySchema,
 } from "../schemas";
-
-/** Keys an ad-hoc import reads at most; a larger prefix is refused rather than silently cut. */
-export const MAX_ADHOC_KEYS = 10_000;
 
 const IMPORTS_PREFIX = "imports/";
 
@@ -94,34 +85,17 @@ export function registerImportRoutes(app: OpenAPIHono, deps: ApiDeps): void {
   app.openapi(createImportRoute, async (c) => {
     const { prefix, status, since } = c.req.valid("json");
     // Without a JSON body the validator is skipped and the defaults are not applied.
-    const filter = { prefix: prefix ?? "" };
-    const { records, truncated } = await scanRecords(deps.pipeline, filter, MAX_ADHOC_KEYS);
-    if (truncated) {
-      const message = `more than ${MAX_ADHOC_KEYS} objects under the prefix; narrow it`;
-      throw new InvalidRequestError(message, [{ path: "prefix", message }]);
-    }
-    // ISO times compare as strings only at one precision: normalise `since` to the records' form.
-    const after = since === undefined ? undefined : new Date(since).toISOString();
-    // The filters apply to what becomes an entry: a group as its record stands, never its members.
-    const units = await withTheirGroups(deps.pipeline, records);
-    const chosen = units.filter(
-      (record) =>
-        (status === undefined || record.export.state === status) &&
-        (after === undefined || record.updatedAt >= after),
-    );
-    const built = buildImports(chosen, deps.pipeline.settings.limits);
+    const filter = { prefix: prefix ?? "", ...(status ? { status } : {}), ...(since ? { since } : {}) };
+    const written = await writeAdhocImports({ pipeline: deps.pipeline, newId: () => deps.newId() }, filter);
     // Inline files while the whole answer stays under the limit (with room for the envelope).
     let budget = maxBytes - 1024;
     const files = [];
-    for (const { file, keys } of built.files) {
-      const id = `${ADHOC_IMPORT_PREFIX}${deps.newId()}`;
-      const body = serializeImportFile(file, "compact");
-      const key = await deps.pipeline.exports.putImport(id, body, countEntries(file));
+    for (const { id, key, entries, file, body } of written) {
       const bytes = Buffer.byteLength(body, "utf8");
       if (bytes <= budget) {
         budget -= bytes;
-        files.push({ id, key, entries: keys.length, import: file });
-      } else files.push({ id, key, entries: keys.length, url: await deps.exportsBucket.presign(key) });
+        files.push({ id, key, entries, import: file });
+      } else files.push({ id, key, entries, url: await deps.exportsBucket.presign(key) });
     }
     return c.json({ files }, 201);
   });

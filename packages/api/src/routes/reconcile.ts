@@ -1,9 +1,8 @@
 import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
-import { jobLeaseAt } from "@sluice/aws";
 import { startReconcile } from "@sluice/core";
 import type { ApiDeps } from "../api-deps";
+import { newJobIds } from "../job-ids";
 import { ERROR_RESPONSES, JOB_ADMISSION_RESPONSES, jsonResponse } from "../schemas";
-import { reimportSequencer } from "./reimports";
 
 /** Zod schema for the body of `POST /reconcile`: a prefix (none or `""`: the whole bucket). */
 export const ReconcileBodySchema = z
@@ -28,8 +27,7 @@ const startRoute = createRoute({
 export function registerReconcileRoutes(app: OpenAPIHono, deps: ApiDeps): void {
   app.openapi(startRoute, async (c) => {
     const body = c.req.valid("json") ?? {};
-    const now = Date.now();
-    const ids = { id: deps.newId(), sequencer: reimportSequencer(now), leaseUntil: jobLeaseAt(now).until };
+    const ids = newJobIds(deps.newId(), Date.now());
     const started = await startReconcile({ ...deps.pipeline, jobs: deps.jobs }, body.prefix ?? "", ids);
     return c.json(started, 202);
   });

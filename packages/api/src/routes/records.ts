@@ -1,21 +1,20 @@
 import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
 import {
-  checkMetadataLayer,
-  deriveAndStore,
+  editMetadata,
+  InvalidInputError,
   isJsonObject,
-  type JsonObject,
   listingSource,
-  NotFoundError,
-  type StoredRecord,
-  TransientError,
+  listRecords,
+  type MetadataEditMode,
+  readRecord,
   tooComplexLayerText,
-  validateClientMetadata,
 } from "@sluice/core";
 import type { MiddlewareHandler } from "hono";
 import type { ApiDeps } from "../api-deps";
-import { errorResponse, InvalidRequestError, requireJsonBody } from "../errors";
-import { listRecords, publicRecord } from "../list-records";
+import { errorResponse } from "../error-response";
 import { createListingCursors } from "../listing-cursor";
+import { publicRecord } from "../public-record";
+import { requireJsonBody } from "../require-json-body";
 import {
   ERROR_RESPONSES,
   JsonObjectBodySchema,
@@ -65,8 +64,6 @@ const editRoute = (method: "patch" | "put", description: string) =>
     responses: { 200: json(RecordBodySchema, "the re-derived record"), ...ERROR_RESPONSES },
   });
 
-const EDIT_ATTEMPTS = 5;
-
 /**
  * Refuses a metadata layer whose text holds more JSON values than a sidecar may, before the validator
  * parses it: the API layer keeps the sidecar limits (issue 14). The text stays cached for the validator.
@@ -76,14 +73,6 @@ const limitLayerText: MiddlewareHandler = async (c, next) => {
   if (problem) return errorResponse(c, 400, problem.code, problem.message);
   await next();
 };
-
-/** Throws the sidecar's error, as a 400, for a layer past the sidecar limits. */
-function requireWithinLimits(layer: JsonObject): JsonObject {
-  const problem = checkMetadataLayer(layer);
-  if (problem === null) return layer;
-  const details = problem.path === undefined ? [] : [{ path: problem.path, message: problem.message }];
-  throw new InvalidRequestError(problem.message, details, problem.code);
-}
 
 /** Registers `GET /records`, `GET /records/{key}` and `PATCH`/`PUT /records/{key}/metadata`. */
 export function registerRecordRoutes(app: OpenAPIHono, deps: ApiDeps): void {
@@ -101,29 +90,13 @@ export function registerRecordRoutes(app: OpenAPIHono, deps: ApiDeps): void {
 
   app.openapi(getRoute, async (c) => {
     const { key } = c.req.valid("param");
-    return c.json(publicRecord(await recordOrThrow(deps, key)), 200);
+    return c.json(publicRecord(await readRecord(pipeline, key)), 200);
   });
 
-  const edit = (mode: "merge" | "replace") => async (key: string, body: Record<string, unknown>) => {
-    if (!isJsonObject(body)) throw new InvalidRequestError("the body must be a JSON object", []);
-    const layer = requireWithinLimits(body);
-    const checked = validateClientMetadata(layer, await deps.schemaStore.get());
-    if (checked.errors.length > 0) {
-      const details = checked.errors.map((found) => ({ path: found.path, message: found.message }));
-      throw new InvalidRequestError("the metadata breaks the metadata schema", details);
-    }
-    // A merge can grow the layer past the limits that each edit keeps on its own.
-    const editApiLayer = (current: JsonObject | null) =>
-      mode === "merge" ? requireWithinLimits({ ...current, ...layer }) : layer;
-    for (let attempt = 1; attempt <= EDIT_ATTEMPTS; attempt += 1) {
-      const existing = await recordOrThrow(deps, key);
-      // The API's sequencer grows with the revision, so each edit is newer than the last one applied;
-      // `stale` means another edit won with the same revision, and this one re-reads and applies again.
-      const sequencer = (existing.revision + 1).toString(16).padStart(16, "0");
-      const outcome = await deriveAndStore(pipeline, key, { source: "api", sequencer }, { editApiLayer });
-      if (outcome !== "stale") return publicRecord(await recordOrThrow(deps, key));
-    }
-    throw new TransientError(`gave up editing ${key} after ${EDIT_ATTEMPTS} concurrent edits`);
+  const edit = (mode: MetadataEditMode) => async (key: string, body: Record<string, unknown>) => {
+    if (!isJsonObject(body)) throw new InvalidInputError("the body must be a JSON object", []);
+    const edited = await editMetadata({ pipeline, schemas: deps.schemaStore }, key, body, mode);
+    return publicRecord(edited);
   };
   const merge = edit("merge");
   const replace = edit("replace");
@@ -133,10 +106,4 @@ export function registerRecordRoutes(app: OpenAPIHono, deps: ApiDeps): void {
   app.openapi(editRoute("put", "replaces the API layer above the sidecar"), async (c) =>
     c.json(await replace(c.req.valid("param").key, c.req.valid("json")), 200),
   );
-}
-
-async function recordOrThrow(deps: ApiDeps, key: string): Promise<StoredRecord> {
-  const record = await deps.pipeline.records.get(deps.pipeline.objects.bucket, key);
-  if (record === null) throw new NotFoundError(`no record for the key "${key}"`);
-  return record;
 }

@@ -1,9 +1,15 @@
-import { randomBytes } from "node:crypto";
 import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
-import { jobLeaseAt } from "@sluice/aws";
-import { JOB_STATUSES, NotFoundError, PLAN_ACTIONS, startReimport } from "@sluice/core";
+import {
+  JOB_STATUSES,
+  JobPlanSchema,
+  JobSchema,
+  NotFoundError,
+  ReconcileCountsSchema,
+  startReimport,
+} from "@sluice/core";
 import type { ApiDeps } from "../api-deps";
-import { requireJsonBody } from "../errors";
+import { newJobIds } from "../job-ids";
+import { requireJsonBody } from "../require-json-body";
 import { ERROR_RESPONSES, JOB_ADMISSION_RESPONSES, jsonResponse } from "../schemas";
 
 /** Keys one `POST /reimports` may list; a larger set is a prefix, or several jobs. */
@@ -30,56 +36,9 @@ export const ReimportBodySchema = z
   })
   .openapi("ReimportRequest");
 
-/** Zod schema for a job's progress as `GET /reimports/{id}` shows it. */
-export const JobBodySchema = z
-  .object({
-    id: z.string(),
-    kind: z.enum(["reimport", "reconcile"]),
-    status: z.enum(JOB_STATUSES),
-    total: z.number().int(),
-    done: z.number().int(),
-    failed: z.number().int(),
-    errors: z.array(z.object({ key: z.string(), code: z.string(), message: z.string() })),
-    mode: z.enum(["merge", "overwrite"]),
-    dryRun: z.boolean(),
-    force: z.boolean(),
-    prefix: z.string().nullable(),
-    createdAt: z.string(),
-    updatedAt: z.string(),
-    plan: z
-      .object({
-        counts: z.object({
-          create: z.number(),
-          update: z.number(),
-          unchanged: z.number(),
-          invalid: z.number(),
-          missing: z.number().openapi({ description: "keys no object answers under: nothing to import" }),
-        }),
-        entries: z.array(
-          z.object({
-            key: z.string(),
-            action: z.enum(PLAN_ACTIONS),
-            changes: z.array(z.string()).optional().openapi({
-              description:
-                "the fields the reimport would change of the stored record, e.g. `clientMetadata.site`, `mediaMetadata.fps`, `status`",
-            }),
-            moreChanges: z
-              .number()
-              .int()
-              .optional()
-              .openapi({ description: "changed fields beyond those named" }),
-          }),
-        ),
-        truncated: z.boolean(),
-      })
-      .optional(),
-    reconcile: z
-      .object({ missing: z.number(), stale: z.number(), orphaned: z.number(), matched: z.number() })
-      .optional()
-      .openapi({
-        description: "a reconcile's counts: records created, re-derived, tombstoned, and checked alike",
-      }),
-  })
+/** Zod schema for a job's progress as `GET /reimports/{id}` shows it: core's job without its step bookkeeping. */
+export const JobBodySchema = JobSchema.omit({ steps: true, next: true })
+  .extend({ plan: JobPlanSchema.optional(), reconcile: ReconcileCountsSchema.optional() })
   .openapi("Job");
 
 const json = jsonResponse;
@@ -113,14 +72,6 @@ const getRoute = createRoute({
 });
 
 /**
- * A reimport's sequencer: 12 hex digits of the time in ms, then 8 random ones, so that a later job's
- * writes win over an earlier one's. Two jobs started in the same millisecond may order either way.
- */
-export function reimportSequencer(ms: number): string {
-  return ms.toString(16).padStart(12, "0") + randomBytes(4).toString("hex");
-}
-
-/**
  * Registers `POST /reimports` (a job on the work queue, admitted: 409 while a job runs on an overlapping
  * prefix, 429 while the deployment runs its most jobs) and `GET /reimports/{id}` (its progress).
  */
@@ -129,8 +80,7 @@ export function registerReimportRoutes(app: OpenAPIHono, deps: ApiDeps): void {
     const { keys, prefix, mode, dryRun, force } = c.req.valid("json");
     const target = keys !== undefined ? { keys } : { prefix: prefix ?? "" };
     const jobDeps = { ...deps.pipeline, jobs: deps.jobs };
-    const now = Date.now();
-    const ids = { id: deps.newId(), sequencer: reimportSequencer(now), leaseUntil: jobLeaseAt(now).until };
+    const ids = newJobIds(deps.newId(), Date.now());
     const started = await startReimport(jobDeps, { target, mode, dryRun, force }, ids);
     return c.json(started, 202);
   });

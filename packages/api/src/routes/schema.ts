@@ -1,13 +1,17 @@
 import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
-import { inferMetadataSchema, isEmptySchemaDiff, parseMetadataSchema, planSchemaPush } from "@sluice/core";
+import {
+  type EncordSchema,
+  InvalidInputError,
+  inferBucketSchema,
+  MAX_INFER_KEYS,
+  pushSchema,
+  setSchema,
+} from "@sluice/core";
 import type { MiddlewareHandler } from "hono";
-import type { ApiDeps, EncordSchema } from "../api-deps";
-import { errorResponse, InvalidRequestError, requireJsonBody } from "../errors";
-import { scanRecords } from "../list-records";
+import type { ApiDeps } from "../api-deps";
+import { errorResponse } from "../error-response";
+import { requireJsonBody } from "../require-json-body";
 import { ERROR_RESPONSES, ErrorBodySchema, JsonObjectBodySchema, jsonResponse } from "../schemas";
-
-/** Records read at most to infer a schema: a sample of the bucket in key order, not all of it. */
-export const MAX_INFER_KEYS = 10_000;
 
 const schemaBody = (description: string) => ({
   description,
@@ -85,48 +89,18 @@ export function registerSchemaRoutes(app: OpenAPIHono, deps: ApiDeps): void {
     const { push, dryRun } = c.req.valid("query");
     if (dryRun === "true" && push !== "true") {
       const details = [{ path: "dryRun", message: "dryRun=true needs push=true" }];
-      throw new InvalidRequestError("dryRun applies only to a push", details);
+      throw new InvalidInputError("dryRun applies only to a push", details);
     }
-    const parsed = parseMetadataSchema(c.req.valid("json"));
-    if (!parsed.ok) {
-      const details = parsed.errors.map((found) => ({ path: found.path ?? "", message: found.message }));
-      throw new InvalidRequestError("the metadata schema is invalid", details);
-    }
-    if (push !== "true") {
-      await deps.schemaStore.put(parsed.schema);
-      return c.json(parsed.schema, 200);
-    }
-    return c.json(await pushSchema(deps, encordOf(deps), parsed.schema, dryRun === "true"), 200);
+    const candidate = c.req.valid("json");
+    const schemas = deps.schemaStore;
+    if (push !== "true") return c.json(await setSchema({ schemas }, candidate), 200);
+    const pushed = await pushSchema({ schemas, encord: encordOf(deps) }, candidate, {
+      dryRun: dryRun === "true",
+    });
+    return c.json(pushed, 200);
   });
 
-  app.openapi(inferredRoute, async (c) => {
-    const { records } = await scanRecords(deps.pipeline, { prefix: "" }, MAX_INFER_KEYS);
-    const seen = records.filter((record) => record.status !== "deleted").map((r) => r.clientMetadata);
-    return c.json(inferMetadataSchema(seen), 200);
-  });
-}
-
-/** Plans the push against Encord's current map; a forbidden retype writes nothing anywhere. */
-async function pushSchema(
-  deps: ApiDeps,
-  encord: EncordSchema,
-  schema: Parameters<typeof planSchemaPush>[0],
-  dryRun: boolean,
-) {
-  const plan = planSchemaPush(schema, await encord.get());
-  if (!plan.ok) {
-    const details = plan.forbidden.map(({ key, from, to }) => ({
-      path: key,
-      message: `Encord cannot retype ${JSON.stringify(from)} to ${JSON.stringify(to)}`,
-    }));
-    throw new InvalidRequestError("Encord refuses these retypes; delete the key and use a new one", details);
-  }
-  if (dryRun) return { schema, diff: plan.diff, pushed: false };
-  await deps.schemaStore.put(schema);
-  // As the SDK, POST only when something changed: Encord's map has no version to protect.
-  const pushed = !isEmptySchemaDiff(plan.diff);
-  if (pushed) await encord.put(plan.merged);
-  return { schema, diff: plan.diff, pushed };
+  app.openapi(inferredRoute, async (c) => c.json(await inferBucketSchema(deps.pipeline), 200));
 }
 
 /** Answers 409 `delivery-off` before validation when the request needs Encord and delivery is off. */

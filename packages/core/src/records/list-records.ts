@@ -1,13 +1,6 @@
-import {
-  listingSource,
-  matchesFilter,
-  type PipelineDeps,
-  type RecordFilter,
-  type SluiceRecord,
-  type StoredRecord,
-} from "@sluice/core";
-
-export type { RecordFilter } from "@sluice/core";
+import type { PipelineDeps } from "../pipeline/pipeline-deps";
+import type { StoredRecord } from "../ports/record-store";
+import { listingSource, matchesFilter, type RecordFilter } from "./listing";
 
 // S3 pages read per request at most, so that a filter matching little cannot keep one request busy.
 const MAX_PAGES_PER_REQUEST = 10;
@@ -20,7 +13,7 @@ const MAX_PAGES_PER_REQUEST = 10;
  * `limit` records while `cursor` is non-null.
  */
 export async function listRecords(
-  deps: PipelineDeps,
+  deps: Pick<PipelineDeps, "objects" | "records">,
   filter: RecordFilter,
   limit: number,
   position: string | null,
@@ -43,7 +36,7 @@ export async function listRecords(
 
 /** Every record under a prefix, reading at most `maxKeys` keys; `truncated` tells whether more exist. */
 export async function scanRecords(
-  deps: PipelineDeps,
+  deps: Pick<PipelineDeps, "objects" | "records">,
   filter: RecordFilter,
   maxKeys: number,
 ): Promise<{ records: StoredRecord[]; truncated: boolean }> {
@@ -58,10 +51,4 @@ export async function scanRecords(
     cursor = listed.cursor;
   } while (cursor !== null && seen < maxKeys);
   return { records, truncated: cursor !== null };
-}
-
-/** A record as the API shows it: without the write-ordering fields `revision` and `sequencers`. */
-export function publicRecord(record: StoredRecord): SluiceRecord {
-  const { revision: _revision, sequencers: _sequencers, ...shown } = record;
-  return shown;
 }

@@ -1,21 +1,7 @@
 import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand, type S3Client } from "@aws-sdk/client-s3";
 import { getSignedUrl } from "@aws-sdk/s3-request-presigner";
-import { isNotFoundSdkError, toS3DomainError } from "@sluice/aws";
-
-/** What the API reads and writes in Sluice's exports bucket besides import files. */
-export interface ExportsBucket {
-  /** The object's text, or null when it does not exist. */
-  get(key: string): Promise<string | null>;
-  put(key: string, body: string): Promise<void>;
-  /** One page of keys under a prefix, in S3's order. */
-  list(
-    prefix: string,
-    cursor: string | null,
-    limit: number,
-  ): Promise<{ keys: string[]; cursor: string | null }>;
-  /** A presigned GET URL for the object. */
-  presign(key: string): Promise<string>;
-}
+import type { ExportsBucket } from "@sluice/core";
+import { isNotFoundSdkError, toS3DomainError } from "./s3-errors";
 
 /** What the exports bucket adapter needs: a client built by the composition root, and the bucket. */
 export interface S3ExportsBucketOptions {
