@@ -6,6 +6,7 @@ import {
   PutObjectCommand,
 } from "@aws-sdk/client-s3";
 import { parseConfig } from "../../packages/aws/src/index";
+import { noteRecordFailure } from "../../packages/cli/src/local/dead-letter-errors";
 import { createMemoryQueue } from "../../packages/cli/src/local/memory-queue";
 import { createS3rverBridge } from "../../packages/cli/src/local/s3rver-bridge";
 import type { StoredRecord, WorkMessage } from "../../packages/core/src/index";
@@ -48,8 +49,9 @@ export async function startPipeline(env: Record<string, string> = {}) {
     }
     return ingestQueue.send(body);
   });
-  const ingest = createIngestHandler(deps);
-  const work = createWorkHandler(deps);
+  // As the local stack composes them: a failed message's reason is noted for its dead letter.
+  const ingest = createIngestHandler(deps, { onFailure: noteRecordFailure });
+  const work = createWorkHandler(deps, { onFailure: noteRecordFailure });
   const exporter = createExportHandler(deps);
   const context = { awsRequestId: "test" };
 
