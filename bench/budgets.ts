@@ -11,12 +11,13 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { fromItem, parseRecordItem, toItem } from "../packages/aws/src/record-item";
 import { createMemoryByteSource } from "../packages/core/src/bytes/byte-source";
+import { HEAD_BYTES } from "../packages/core/src/bytes/head-bytes";
 import { parseSidecar } from "../packages/core/src/metadata/sidecar";
 import { probeDicom } from "../packages/core/src/probes/dicom";
 import { probePdf } from "../packages/core/src/probes/pdf";
 import { DEFAULT_PROBE_SETTINGS } from "../packages/core/src/probes/probe-types";
 import { deriveRecord } from "../packages/core/src/records/derive";
-import { HEAD_BYTES, inferDataType } from "../packages/core/src/typing/infer-type";
+import { inferDataType } from "../packages/core/src/typing/infer-type";
 import {
   deflatedDicomBomb,
   niftiGzipBomb,

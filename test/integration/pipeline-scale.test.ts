@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { PutObjectCommand } from "@aws-sdk/client-s3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Derivation } from "../../packages/core/src/index";
+import type { Derivation, RederiveMessage } from "../../packages/core/src/index";
 import { mediaBytes } from "../helpers/media";
 import { DATA_BUCKET, type PipelineHarness, startPipeline } from "../helpers/pipeline-harness";
 import { probeMediaPath } from "../helpers/probe-truth";
@@ -27,16 +27,29 @@ describe("the pipeline at scale", () => {
       await Promise.all(keys.slice(i, i + 50).map((key) => h.put(key, `note ${key}\n`)));
     }
     await h.settle();
-    const pagesBefore = h.workQueue.snapshot();
+    // Every page of re-derivation work sent once the defaults change: the first by ingest, each next by its page.
+    const pages: RederiveMessage[] = [];
+    const { work } = h.deps.pipeline;
+    const send = work.send.bind(work);
+    work.send = async (message) => {
+      if (message.type === "rederive-prefix") pages.push(structuredClone(message));
+      return send(message);
+    };
 
-    await h.put("fleet/_defaults.json", '{"site":"plant-7"}');
-    await h.settle();
+    try {
+      await h.put("fleet/_defaults.json", '{"site":"plant-7"}');
+      await h.settle();
+    } finally {
+      work.send = send;
+    }
 
     const records = await h.deps.pipeline.records.getMany(DATA_BUCKET, keys);
     expect(records).toHaveLength(2000);
     expect(records.filter((r) => r.clientMetadata.site === "plant-7")).toHaveLength(2000);
     expect(records.every((r) => r.provenance.site === "fleet/_defaults.json")).toBe(true);
-    expect(pagesBefore).toBeDefined();
+    // 2,001 keys under fleet/ (the defaults file lists first) in pages of 500: five pages, each after the last.
+    expect(h.deps.pipeline.settings.pageSize).toBe(500);
+    expect(pages.map((page) => page.cursor === null)).toEqual([true, false, false, false, false]);
   }, 240_000);
 
   it("retries a throttled DynamoDB write and reports the message only while it still fails", async () => {

@@ -1,6 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { createMemoryByteSource } from "../../packages/core/src/bytes/byte-source";
+import { HEAD_BYTES } from "../../packages/core/src/bytes/head-bytes";
 import { inflatePrefix } from "../../packages/core/src/bytes/inflate-prefix";
 import {
   checkMetadataLayer,
@@ -16,7 +17,7 @@ import {
 import { probeDicom } from "../../packages/core/src/probes/dicom";
 import { probePdf } from "../../packages/core/src/probes/pdf";
 import { DEFAULT_PROBE_SETTINGS } from "../../packages/core/src/probes/probe-types";
-import { HEAD_BYTES, inferDataType } from "../../packages/core/src/typing/infer-type";
+import { inferDataType } from "../../packages/core/src/typing/infer-type";
 import { deflatedDicomBomb, niftiGzipBomb, niftiMaskGz, pdfXrefBomb } from "../helpers/hostile-inputs";
 
 // Issue 14: every parser stays within its budget on inputs built to exceed it. Inputs are generated

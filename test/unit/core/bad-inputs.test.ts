@@ -4,12 +4,13 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { createMemoryByteSource } from "../../../packages/core/src/bytes/byte-source";
+import type { ObjectReader } from "../../../packages/core/src/bytes/opened-object";
 import { DEFAULT_IMPORT_LIMITS } from "../../../packages/core/src/imports/split";
 import { classifyKey } from "../../../packages/core/src/keys/classify-key";
 import { objectUrlFor } from "../../../packages/core/src/keys/object-url";
 import { deriveRecord } from "../../../packages/core/src/records/derive";
 import type { SluiceRecord } from "../../../packages/core/src/records/record";
-import { type ObjectReader, scanListing } from "../../../packages/core/src/scan/scan-listing";
+import { scanListing } from "../../../packages/core/src/scan/scan-listing";
 import {
   BAD_INPUTS_DIR,
   type BadInput,

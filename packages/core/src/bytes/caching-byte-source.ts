@@ -1,4 +1,5 @@
 import type { ByteSource } from "./byte-source";
+import { HEAD_BYTES } from "./head-bytes";
 
 /** How many reads went to the underlying source, and how many bytes they fetched. */
 export interface ReadStats {
@@ -27,7 +28,7 @@ interface Chunk {
  * answered from cached chunks, and only the gaps between them are fetched.
  */
 export function createCachingByteSource(inner: ByteSource, options: CachingOptions = {}): CachingByteSource {
-  const minFetch = options.minFetch ?? 16 * 1024;
+  const minFetch = options.minFetch ?? HEAD_BYTES;
   const chunks: Chunk[] = [];
   const stats: ReadStats = { requests: 0, bytes: 0 };
   let queue: Promise<unknown> = Promise.resolve();

@@ -1,12 +1,12 @@
-import { WriteConflictError } from "../errors";
 import { groupBy } from "../group-by";
 import { buildImports } from "../imports/build";
 import { countEntries } from "../imports/counts";
 import { folderFor } from "../imports/encord-folders";
 import { serializeImportFile } from "../imports/split";
-import { stableStringify } from "../json";
 import type { PipelineDeps } from "../pipeline/pipeline-deps";
 import type { StoredRecord } from "../ports/record-store";
+import { listingPlace } from "../records/listing";
+import { addTallies, type ExportTally, markAll, markInvalid, NO_TALLY, whileSameEntry } from "./mark-records";
 
 /** Times the exporter works with, computed by its caller (the core reads no clock). */
 export interface ExportWindow {
@@ -22,20 +22,14 @@ export interface ExportWindow {
 }
 
 /** What an export run did. */
-export interface ExportResult {
+export interface ExportResult extends ExportTally {
   leased: boolean;
-  files: { key: string; entries: number }[];
-  exported: number;
-  /** Records that changed while their file was written: still pending, exported next run. */
-  changedMeanwhile: number;
-  invalid: number;
 }
 
 /** The name of the exporter's lease, the one that lets one exporter run at a time. */
 export const EXPORTER_LEASE = "exporter";
 
 const BATCH = 5_000;
-const STEP_ATTEMPTS = 3;
 
 /**
  * The outbox exporter (design.md "Data flow" step 7): under a lease, takes pending records that
@@ -46,18 +40,17 @@ const STEP_ATTEMPTS = 3;
  * next run instead of being written again; one claimed for a file never written is exported anew.
  */
 export async function exportPending(deps: PipelineDeps, window: ExportWindow): Promise<ExportResult> {
-  const result: ExportResult = { leased: false, files: [], exported: 0, changedMeanwhile: 0, invalid: 0 };
   if (!(await deps.leases.acquire(EXPORTER_LEASE, window.owner, window.now, window.leaseUntil)))
-    return result;
-  result.leased = true;
+    return { leased: false, ...NO_TALLY };
   try {
     const listed = await deps.records.listPending(window.settledBefore, BATCH);
-    const pending = await finishClaims(deps, listed, window.now, result);
-    const byKey = new Map(pending.map((r) => [r.key, r]));
-    for (const [folder, records] of byFolder(deps, pending)) {
-      await exportGroup(deps, window, folder, records, byKey, result);
+    const finished = await finishClaims(deps, listed, window.now);
+    const byKey = new Map(finished.unclaimed.map((r) => [r.key, r]));
+    let tally = finished.tally;
+    for (const [folder, records] of byFolder(deps, finished.unclaimed)) {
+      tally = addTallies(tally, await exportFolder(deps, window, folder, records, byKey));
     }
-    return result;
+    return { leased: true, ...tally };
   } finally {
     await deps.leases.release(EXPORTER_LEASE, window.owner);
   }
@@ -69,26 +62,26 @@ export async function exportPending(deps: PipelineDeps, window: ExportWindow): P
  */
 function byFolder(deps: PipelineDeps, pending: readonly StoredRecord[]): Map<string | null, StoredRecord[]> {
   const delivery = deps.settings.delivery;
-  return groupBy(pending, (record): string | null => {
-    // A series record is keyed by its UID; its title starts with its folder.
-    const key = record.key.startsWith("dicom:") ? record.title : record.key;
-    return delivery ? folderFor(key, delivery.routes, delivery.folder) : null;
-  });
+  // A series record is keyed by its UID; its place (its title) starts with its folder.
+  return groupBy(pending, (record): string | null =>
+    delivery ? folderFor(listingPlace(record), delivery.routes, delivery.folder) : null,
+  );
 }
 
 /**
- * Writes the files of one folder's records, and queues each file's delivery when there is a folder. Each
- * file holds only the records claimed for it, as their claims left them: a record whose claim failed (it
- * changed since it was read) is left out, and exported by the next run as it is then.
+ * Writes the import files of the records bound for one Encord folder, and queues each file's delivery
+ * when there is a folder. Each file holds only the records claimed for it, as their claims left them: a
+ * record whose claim failed (it changed since it was read) is left out, and exported by the next run as
+ * it is then.
  */
-async function exportGroup(
+async function exportFolder(
   deps: PipelineDeps,
   window: ExportWindow,
   folder: string | null,
   pending: readonly StoredRecord[],
   byKey: ReadonlyMap<string, StoredRecord>,
-  result: ExportResult,
-): Promise<void> {
+): Promise<ExportTally> {
+  let tally = NO_TALLY;
   const built = buildImports(pending, deps.settings.limits);
   for (const { keys } of built.files) {
     const name = window.newId();
@@ -100,12 +93,12 @@ async function exportGroup(
       const current = record ? await whileSameEntry(deps, record, claim) : null;
       if (current) claimed.push(current);
     }
-    result.changedMeanwhile += keys.length - claimed.length;
+    tally = addTallies(tally, { ...NO_TALLY, changedMeanwhile: keys.length - claimed.length });
     if (claimed.length === 0) continue;
     const file = claimedFile(claimed, deps);
     await deps.exports.putImport(name, serializeImportFile(file, "compact"), countEntries(file));
-    result.files.push({ key, entries: claimed.length });
-    await markAll(deps, claimed, key, window.now, result);
+    const written = { ...NO_TALLY, files: [{ key, entries: claimed.length }] };
+    tally = addTallies(tally, written, await markAll(deps, claimed, key, window.now));
     if (folder !== null && deps.deliveries) {
       const at = window.now;
       const delivered = claimed.map((record) => record.key);
@@ -115,8 +108,9 @@ async function exportGroup(
   }
   for (const record of built.records) {
     if (record.status !== "invalid" || byKey.get(record.key)?.status === "invalid") continue;
-    result.invalid += await markInvalid(deps, record, window.now);
+    tally = addTallies(tally, { ...NO_TALLY, invalid: await markInvalid(deps, record, window.now) });
   }
+  return tally;
 }
 
 /**
@@ -139,10 +133,10 @@ async function finishClaims(
   deps: PipelineDeps,
   listed: readonly StoredRecord[],
   now: string,
-  result: ExportResult,
-): Promise<StoredRecord[]> {
+): Promise<{ unclaimed: StoredRecord[]; tally: ExportTally }> {
   const written = new Map<string, boolean>();
   const unclaimed: StoredRecord[] = [];
+  let tally = NO_TALLY;
   for (const record of listed) {
     const file = record.export.file;
     if (file === undefined) {
@@ -152,57 +146,7 @@ async function finishClaims(
     const exists = written.get(file) ?? (await deps.exports.hasImport(file));
     written.set(file, exists);
     if (!exists) unclaimed.push(record);
-    else await markAll(deps, [record], file, now, result);
+    else tally = addTallies(tally, await markAll(deps, [record], file, now));
   }
-  return unclaimed;
-}
-
-/** Marks records exported in `file`, counting those that changed since they were claimed. */
-async function markAll(
-  deps: PipelineDeps,
-  records: readonly StoredRecord[],
-  file: string,
-  now: string,
-  result: ExportResult,
-): Promise<void> {
-  for (const record of records) {
-    const mark = (r: StoredRecord) => deps.records.markExported(r.bucket, r.key, r.revision, file, now);
-    if (await whileSameEntry(deps, record, mark)) result.exported += 1;
-    else result.changedMeanwhile += 1;
-  }
-}
-
-/**
- * Runs a revision-conditional step (claim, mark) on a record, and when it loses to a write that left
- * the entry as it was (a redelivered event, a sidecar's event after the data's own read the sidecar),
- * runs it again on the record as the table holds it now. Answers the record the step succeeded on (a
- * claim's own answer when it gives one), or null when the entry changed (it is exported next run).
- */
-async function whileSameEntry(
-  deps: PipelineDeps,
-  record: StoredRecord,
-  step: (current: StoredRecord) => Promise<StoredRecord | boolean | null>,
-): Promise<StoredRecord | null> {
-  const entry = stableStringify(record.importEntry);
-  let current: StoredRecord | null = record;
-  for (let attempt = 0; attempt < STEP_ATTEMPTS && current !== null; attempt += 1) {
-    const done = await step(current);
-    if (done === true) return current;
-    if (done) return stableStringify(done.importEntry) === entry ? done : null;
-    current = await deps.records.get(record.bucket, record.key);
-    const same = current?.export.state === "pending" && stableStringify(current.importEntry) === entry;
-    if (!same) current = null;
-  }
-  return null;
-}
-
-/** Writes back a record that the build found invalid (entry too large); a lost race leaves it to the next run. */
-async function markInvalid(deps: PipelineDeps, record: StoredRecord, now: string): Promise<number> {
-  try {
-    await deps.records.put({ ...record, updatedAt: now, revision: record.revision + 1 }, record.revision);
-    return 1;
-  } catch (error) {
-    if (error instanceof WriteConflictError) return 0;
-    throw error;
-  }
+  return { unclaimed, tally };
 }

@@ -1,10 +1,6 @@
+import { groupRecordKey, seriesRecordKey } from "../keys/record-key";
 import type { SluiceRecord } from "../records/record";
 import { folderOf } from "./group-result";
-
-/** The key of a DICOM series record (a folder's image group is keyed by the folder itself). */
-export function seriesRecordKey(seriesUid: string): string {
-  return `dicom:${seriesUid}`;
-}
 
 /**
  * The group or series a data object is a member of (design.md "Groups"), the one rule for the pipeline
@@ -19,5 +15,5 @@ export async function groupKeyOf(
   if (record.dataType === "dicom" && uid) return seriesRecordKey(uid);
   if (record.dataType !== "image") return undefined;
   const folder = folderOf(record.key);
-  return (await hasManifest(folder)) ? folder : undefined;
+  return (await hasManifest(folder)) ? groupRecordKey(folder) : undefined;
 }

@@ -1,8 +1,10 @@
 import type { ImportEntry } from "../imports/format";
 import type { Issue } from "../issues";
 import type { JsonObject } from "../json";
+import { parseRecordKey } from "../keys/record-key";
 import { mergeMetadata } from "../metadata/merge";
 import type { Provenance, SluiceRecord } from "../records/record";
+import type { GroupType } from "../typing/data-type";
 
 /** A data object offered to a group or series, with its derived record. */
 export interface GroupMember {
@@ -56,30 +58,31 @@ export function nameOf(key: string): string {
   return key.slice(key.lastIndexOf("/") + 1);
 }
 
-/** Where a group record lives and when it was assembled. */
+/** Where group records are kept and when this one was assembled. */
 export interface GroupRecordPlace {
   bucket: string;
-  key: string;
-  objectUrl: string;
+  objectUrlOf(key: string): string;
   now: string;
 }
 
 /**
- * The record of an assembled group or series: invalid when assembly found errors, its entry only
- * when ready. `exportWhenReady` is the scan's `pending`, or `held` for the pipeline, which decides
- * the export state against the stored record.
+ * The record of an assembled group or series, the one builder of the pipeline and the scan: invalid
+ * when assembly found errors, its entry only when ready. A folder's group has the folder's URL, a
+ * series (keyed by its UID, not a place in the bucket) none. `exportWhenReady` is the scan's
+ * `pending`, or `held` for the pipeline, which decides the export state against the stored record.
  */
 export function toGroupRecord(
   place: GroupRecordPlace,
-  dataType: "image_group" | "image_sequence" | "dicom_series",
+  key: string,
+  dataType: GroupType,
   result: GroupResult,
   exportWhenReady: "pending" | "held",
 ): SluiceRecord {
   const status = result.errors.length > 0 ? "invalid" : result.status;
   return {
     bucket: place.bucket,
-    key: place.key,
-    objectUrl: place.objectUrl,
+    key,
+    objectUrl: parseRecordKey(key).kind === "series" ? "" : place.objectUrlOf(key),
     dataType,
     status,
     title: result.title,
@@ -95,4 +98,10 @@ export function toGroupRecord(
     importEntry: status === "ready" ? result.entry : null,
     export: { state: status === "ready" ? exportWhenReady : "held" },
   };
+}
+
+/** The result for a group whose manifest cannot be read or parsed: invalid, with no members. */
+export function failedGroupResult(folder: string, errors: Issue[]): GroupResult {
+  const base = { title: folder, clientMetadata: {}, provenance: {}, memberKeys: [], missing: [] };
+  return { ...base, status: "invalid", errors, warnings: [], entry: null };
 }

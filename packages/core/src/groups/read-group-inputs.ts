@@ -1,8 +1,8 @@
+import type { ObjectReader } from "../bytes/opened-object";
 import { type Issue, issue } from "../issues";
 import { type MetadataLayer, mergeMetadata } from "../metadata/merge";
 import { MAX_SIDECAR_BYTES, parseDefaults } from "../metadata/sidecar";
 import { applicableDefaults, type ListingPlan } from "../scan/plan-listing";
-import type { ObjectReader } from "../scan/scan-listing";
 import { type GroupManifestResult, parseGroupManifest } from "./group-manifest";
 import type { FolderDefaults } from "./group-result";
 

@@ -1,12 +1,19 @@
+import type { ObjectReader } from "../bytes/opened-object";
 import type { Issue } from "../issues";
+import { groupRecordKey, seriesRecordKey } from "../keys/record-key";
 import type { MetadataSchema } from "../metadata/schema";
 import type { SluiceRecord } from "../records/record";
 import type { ListingPlan } from "../scan/plan-listing";
-import type { ObjectReader } from "../scan/scan-listing";
 import { assembleImageGroup } from "./assemble-group";
 import { assembleDicomSeries } from "./assemble-series";
-import { groupKeyOf, seriesRecordKey } from "./group-key";
-import { type FolderDefaults, folderOf, type GroupResult, toGroupRecord } from "./group-result";
+import { groupKeyOf } from "./group-key";
+import {
+  type FolderDefaults,
+  failedGroupResult,
+  folderOf,
+  type GroupResult,
+  toGroupRecord,
+} from "./group-result";
 import { folderDefaultsLoader, readManifest } from "./read-group-inputs";
 
 /** What grouping a scanned listing needs: the plan, the derived records and a way to read files. */
@@ -34,6 +41,7 @@ export async function groupListing(
   const defaultsOf = folderDefaultsLoader(input.reader, input.plan);
   const keep = (r: SluiceRecord) => r.status === "ready" || r.status === "invalid";
   const manifestFolders = new Set(input.plan.manifestKeys.map(folderOf));
+  const place = { bucket: input.bucket, objectUrlOf: input.objectUrlOf, now: input.now };
 
   for (const manifestKey of input.plan.manifestKeys) {
     const folder = folderOf(manifestKey);
@@ -48,10 +56,11 @@ export async function groupListing(
           folderDefaults: defaults.metadata,
           schema: input.schema,
         })
-      : failed(folder, parsed.error);
+      : failedGroupResult(folder, [parsed.error]);
     const errors = [...defaults.errors, ...result.errors];
     const type = parsed.ok ? parsed.manifest.type : "image_group";
-    groups.push(groupRecord(input, folder, type, { ...result, errors }, input.objectUrlOf(folder)));
+    const key = groupRecordKey(folder);
+    groups.push(toGroupRecord(place, key, type, { ...result, errors }, "pending"));
     notes.push(...warningNotes(folder, result.warnings));
   }
 
@@ -71,7 +80,7 @@ export async function groupListing(
       continue;
     }
     const key = seriesRecordKey(result.seriesInstanceUid);
-    groups.push(groupRecord(input, key, "dicom_series", result, ""));
+    groups.push(toGroupRecord(place, key, "dicom_series", result, "pending"));
     notes.push(...warningNotes(key, result.warnings));
   }
 
@@ -85,31 +94,6 @@ export async function groupListing(
     else records.push(record);
   }
   return { records: [...records, ...groups], notes };
-}
-
-function groupRecord(
-  input: GroupListingInput,
-  key: string,
-  dataType: "image_group" | "image_sequence" | "dicom_series",
-  result: GroupResult,
-  objectUrl: string,
-): SluiceRecord {
-  return toGroupRecord({ bucket: input.bucket, key, objectUrl, now: input.now }, dataType, result, "pending");
-}
-
-/** The result for a group whose manifest cannot be read or parsed: invalid, its image members held. */
-function failed(folder: string, error: Issue): GroupResult {
-  return {
-    status: "invalid",
-    title: folder,
-    clientMetadata: {},
-    provenance: {},
-    memberKeys: [],
-    missing: [],
-    errors: [error],
-    warnings: [],
-    entry: null,
-  };
 }
 
 function warningNotes(key: string, warnings: readonly Issue[]): string[] {

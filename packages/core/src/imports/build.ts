@@ -1,7 +1,8 @@
 import { type Issue, issue } from "../issues";
+import { compareKeys } from "../keys/compare-keys";
+import { isGroupType } from "../records/listing";
 import type { SluiceRecord } from "../records/record";
-import { compareKeys } from "../scan/plan-listing";
-import { ENCORD_IMPORT_KEYS, type EncordImportKey, type UnitType } from "../typing/data-type";
+import { ENCORD_IMPORT_KEYS, type EncordImportKey, unitTypeOf } from "../typing/data-type";
 import { type ImportFile, StoredImportEntrySchema } from "./format";
 import { type ImportLimits, type SplitEntry, splitImportFiles } from "./split";
 
@@ -62,6 +63,5 @@ export function buildImports<R extends SluiceRecord>(
 
 /** Encord's import key for a record's data type. */
 export function importKeyOf(dataType: NonNullable<SluiceRecord["dataType"]>): EncordImportKey {
-  const unit: UnitType = dataType === "dicom" ? "dicom_series" : dataType;
-  return ENCORD_IMPORT_KEYS[unit];
+  return ENCORD_IMPORT_KEYS[isGroupType(dataType) ? dataType : unitTypeOf(dataType)];
 }

@@ -1,6 +1,6 @@
 import type { JsonObject } from "../json";
 import type { MediaMetadata } from "../records/media-metadata";
-import type { UnitType } from "../typing/data-type";
+import type { GroupType, UnitType } from "../typing/data-type";
 import type { DicomSeriesItem, ImageGroupItem, ImportEntry, ObjectUrlKey } from "./format";
 import {
   audioMetadataBlock,
@@ -10,9 +10,6 @@ import {
   textMetadataBlock,
   videoMetadataBlock,
 } from "./media-blocks";
-
-/** Unit types whose files are listed as numbered `objectUrl_n` keys. */
-export type GroupUnitType = "image_group" | "image_sequence" | "dicom_series";
 
 /** One object ready to become an import entry; a group unit type makes it a one-file group. */
 export type SingleImportUnit = {
@@ -25,7 +22,8 @@ export type SingleImportUnit = {
 
 /** A group or series ready to become an import entry; `objectUrls` are in display order. */
 export type GroupImportUnit = {
-  unitType: GroupUnitType;
+  /** Group unit types list their files as numbered `objectUrl_n` keys. */
+  unitType: GroupType;
   title: string;
   clientMetadata: JsonObject;
   objectUrls: string[];

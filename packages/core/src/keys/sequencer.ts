@@ -1,8 +1,9 @@
 /**
  * S3 sequencers order events for one key only. The current S3 user guide says to compare them as
  * hex strings padded with zeros on the RIGHT to equal length (an older copy said left). Sluice
- * stores them upper-cased and right-padded to a fixed width so that DynamoDB can compare them as
- * plain strings in a condition expression.
+ * stores them upper-cased and right-padded to a fixed width so that they compare as plain strings:
+ * `deriveAndStore` compares an event's with the one its record holds for the same source key in
+ * code, and the write that follows is conditional on the record's revision, not on the sequencer.
  */
 export const SEQUENCER_WIDTH = 64;
 

@@ -1,4 +1,5 @@
 import { isJsonObject, type Json, type JsonObject } from "../json";
+import { compareKeys } from "../keys/compare-keys";
 
 /** One source of `clientMetadata`: a `_defaults.json`, a sidecar or the API layer, named by `source`. */
 export interface MetadataLayer {
@@ -113,8 +114,4 @@ function mergePart(part: string, contributions: readonly Contribution[]): Json {
 // instead of calling the prototype setter.
 function sortedObject<V>(entries: Map<string, V>): Record<string, V> {
   return Object.fromEntries([...entries].sort(([a], [b]) => compareKeys(a, b)));
-}
-
-function compareKeys(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }

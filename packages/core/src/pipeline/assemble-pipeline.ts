@@ -1,22 +1,17 @@
 import { assembleImageGroup } from "../groups/assemble-group";
 import { assembleDicomSeries } from "../groups/assemble-series";
-import { seriesRecordKey } from "../groups/group-key";
-import type { GroupResult } from "../groups/group-result";
+import { failedGroupResult, type GroupResult, toGroupRecord } from "../groups/group-result";
 import { readManifest } from "../groups/read-group-inputs";
+import { issue } from "../issues";
+import type { AssembleGroupMessage, AssembleSeriesMessage } from "../jobs/work-message";
 import { GROUP_MANIFEST_FILE_NAME } from "../keys/classify-key";
-import type { StoredRecord } from "../ports/ports";
+import { seriesRecordKey } from "../keys/record-key";
+import type { StoredRecord } from "../ports/record-store";
 import type { SluiceRecord } from "../records/record";
+import { tombstone } from "../records/tombstone";
 import { assemblyFlag } from "./group-membership";
-import {
-  folderDefaults,
-  folderRecords,
-  groupRecord,
-  holdMembers,
-  membersSentAlone,
-  storeGroup,
-} from "./group-store";
+import { folderDefaults, folderRecords, holdMembers, membersSentAlone, storeGroup } from "./group-store";
 import type { PipelineDeps } from "./pipeline-deps";
-import type { AssembleGroupMessage, AssembleSeriesMessage } from "./work-message";
 
 /** What one assembly did to its group record. */
 export type AssembleOutcome = "written" | "unchanged" | "ignored";
@@ -35,9 +30,9 @@ export async function assembleGroupPage(
   const { folder } = message;
   const manifestKey = `${folder}${GROUP_MANIFEST_FILE_NAME}`;
   // Lowered before the folder is read: a member written after this queues the next assembly.
-  await deps.records.lowerFlag(assemblyFlag(message));
+  await deps.flags.lower(assemblyFlag(message));
   return storeGroup(deps, folder, message.force ?? false, async (existing) => {
-    if ((await deps.objects.head(manifestKey)) === null) return tombstone(deps, existing);
+    if ((await deps.objects.head(manifestKey)) === null) return groupTombstone(deps, existing);
     const records = await folderRecords(deps, folder);
     const images = records.filter((r) => r.dataType === "image");
     await holdMembers(deps, images, folder);
@@ -50,17 +45,14 @@ export async function assembleGroupPage(
           manifest: parsed.manifest,
           members: records.filter(usable).map((record) => ({ key: record.key, record })),
           folderDefaults: defaults.metadata,
-          schema: await deps.records.getSchema(),
+          schema: await deps.schema.get(),
           objectUrlOf: deps.settings.objectUrlOf,
         })
-      : { ...emptyResult(folder), errors: [parsed.error] };
+      : failedGroupResult(folder, [parsed.error]);
     const type = parsed.ok ? parsed.manifest.type : "image_group";
     const errors = [...defaults.errors, ...result.errors];
-    return groupRecord(deps, folder, type, {
-      ...result,
-      errors,
-      warnings: [...result.warnings, ...sentAlone],
-    });
+    const warnings = [...result.warnings, ...sentAlone];
+    return toGroupRecord(placeOf(deps), folder, type, { ...result, errors, warnings }, "held");
   });
 }
 
@@ -75,7 +67,7 @@ export async function assembleSeriesPage(
 ): Promise<AssembleOutcome> {
   const { folder, seriesUid } = message;
   const key = seriesRecordKey(seriesUid);
-  await deps.records.lowerFlag(assemblyFlag(message));
+  await deps.flags.lower(assemblyFlag(message));
   return storeGroup(deps, key, message.force ?? false, async (existing) => {
     const records = await folderRecords(deps, folder);
     const files = records.filter(
@@ -86,20 +78,23 @@ export async function assembleSeriesPage(
       files.map((record) => ({ key: record.key, record })),
       { defaultsFor: () => defaults.metadata, objectUrlOf: deps.settings.objectUrlOf },
     );
-    if (result === undefined) return tombstone(deps, existing);
+    if (result === undefined) return groupTombstone(deps, existing);
     const errors = [...defaults.errors, ...result.errors];
-    return groupRecord(deps, key, "dicom_series", { ...result, errors });
+    return toGroupRecord(placeOf(deps), key, "dicom_series", { ...result, errors }, "held");
   });
 }
 
-/** A group record marked deleted when its manifest or its last member is gone; null when there is none. */
-function tombstone(deps: PipelineDeps, existing: StoredRecord | null): SluiceRecord | null {
-  if (existing === null || existing.status === "deleted") return null;
-  const { revision: _r, sequencers: _s, ...record } = existing;
-  return { ...record, status: "deleted", importEntry: null, updatedAt: deps.now() };
+/** Where the pipeline's group records are kept; held when ready, until `storeGroup` decides their export. */
+function placeOf(deps: PipelineDeps) {
+  return { bucket: deps.objects.bucket, objectUrlOf: deps.settings.objectUrlOf, now: deps.now() };
 }
 
-function emptyResult(folder: string): GroupResult {
-  const base = { title: folder, clientMetadata: {}, provenance: {}, memberKeys: [], missing: [] };
-  return { ...base, status: "invalid", errors: [], warnings: [], entry: null };
+/** A group record marked deleted when its manifest or its last member is gone; null when there is none. */
+function groupTombstone(deps: PipelineDeps, existing: StoredRecord | null): SluiceRecord | null {
+  if (existing === null || existing.status === "deleted") return null;
+  const why = issue(
+    "group-deleted",
+    "its _group.json or its last member is gone; it leaves every later export",
+  );
+  return tombstone(existing, deps.now(), why);
 }

@@ -1,10 +1,11 @@
-import { groupKeyOf, seriesRecordKey } from "../groups/group-key";
+import { groupKeyOf } from "../groups/group-key";
 import { folderOf } from "../groups/group-result";
+import type { AssembleGroupMessage, AssembleSeriesMessage } from "../jobs/work-message";
 import { GROUP_MANIFEST_FILE_NAME } from "../keys/classify-key";
-import type { StoredRecord } from "../ports/ports";
+import { parseRecordKey, seriesRecordKey } from "../keys/record-key";
+import type { StoredRecord } from "../ports/record-store";
 import type { SluiceRecord } from "../records/record";
 import type { PipelineDeps } from "./pipeline-deps";
-import type { AssembleGroupMessage, AssembleSeriesMessage } from "./work-message";
 
 /** An assembly of a group or series. */
 export type AssemblyMessage = AssembleGroupMessage | AssembleSeriesMessage;
@@ -44,10 +45,14 @@ export function assemblyFor(
 ): AssemblyMessage | null {
   const { groupKey } = record;
   if (groupKey === undefined) return null;
-  if (!groupKey.startsWith("dicom:"))
-    return { type: "assemble-group", bucket: record.bucket, folder: groupKey };
-  const seriesUid = groupKey.slice("dicom:".length);
-  return { type: "assemble-series", bucket: record.bucket, seriesUid, folder: folderOf(record.key) };
+  const group = parseRecordKey(groupKey);
+  if (group.kind !== "series") return { type: "assemble-group", bucket: record.bucket, folder: groupKey };
+  return {
+    type: "assemble-series",
+    bucket: record.bucket,
+    seriesUid: group.seriesUid,
+    folder: folderOf(record.key),
+  };
 }
 
 /** The flag that says an assembly of this group is queued and not yet started. */
@@ -66,12 +71,12 @@ export function assemblyFlag(message: AssemblyMessage): string {
  */
 export async function requestAssembly(deps: PipelineDeps, message: AssemblyMessage): Promise<void> {
   const flag = assemblyFlag(message);
-  if (!(await deps.records.raiseFlag(flag, deps.now(), ASSEMBLY_FLAG_STALE_SECONDS))) return;
+  if (!(await deps.flags.raise(flag, deps.now(), ASSEMBLY_FLAG_STALE_SECONDS))) return;
   try {
     await deps.work.send(message);
   } catch (error) {
     // Unqueued: lower the flag so that the event's redelivery queues the assembly again.
-    await deps.records.lowerFlag(flag).catch(() => undefined);
+    await deps.flags.lower(flag).catch(() => undefined);
     throw error;
   }
 }

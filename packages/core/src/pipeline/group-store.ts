@@ -1,14 +1,14 @@
 import { TransientError, WriteConflictError } from "../errors";
-import { type FolderDefaults, type GroupResult, toGroupRecord } from "../groups/group-result";
+import type { FolderDefaults } from "../groups/group-result";
 import { folderDefaultsLoader } from "../groups/read-group-inputs";
 import { issue } from "../issues";
 import { stableStringify } from "../json";
 import { defaultsKeysFor } from "../keys/classify-key";
-import type { StoredRecord } from "../ports/ports";
+import type { StoredRecord } from "../ports/record-store";
 import type { SluiceRecord } from "../records/record";
 import { planListing } from "../scan/plan-listing";
-import { sameContent } from "./derive-and-store";
 import { memberExport } from "./group-membership";
+import { sameContent } from "./next-stored-record";
 import type { PipelineDeps } from "./pipeline-deps";
 
 const MAX_ATTEMPTS = 5;
@@ -41,22 +41,6 @@ export async function folderDefaults(deps: PipelineDeps, folder: string) {
   return { metadata, errors: loaded.errors };
 }
 
-/** The group record of an assembled group or series, before its export state is decided. */
-export function groupRecord(
-  deps: PipelineDeps,
-  key: string,
-  dataType: "image_group" | "image_sequence" | "dicom_series",
-  result: GroupResult,
-): SluiceRecord {
-  const objectUrl = key.startsWith("dicom:") ? "" : deps.settings.objectUrlOf(key);
-  return toGroupRecord(
-    { bucket: deps.objects.bucket, key, objectUrl, now: deps.now() },
-    dataType,
-    result,
-    "held",
-  );
-}
-
 /**
  * Writes a group record with a conditional write, retried on a lost race. The stored record is read
  * before `build` reads the members, so an assembly from an older view of the folder than the one
@@ -72,22 +56,9 @@ export async function storeGroup(
 ): Promise<"written" | "unchanged" | "ignored"> {
   for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt += 1) {
     const existing = await deps.records.get(deps.objects.bucket, key);
-    const derived = await build(existing);
-    if (derived === null) return "ignored";
-    if (existing?.encord) derived.encord = existing.encord;
-    const sameEntry = stableStringify(existing?.importEntry ?? null) === stableStringify(derived.importEntry);
-    const changedBefore = existing?.warnings.some((w) => w.code === CHANGED_AFTER_EXPORT) ?? false;
-    let exportState: SluiceRecord["export"] = { state: "held" };
-    if (force && derived.status === "ready" && existing && (changedBefore || !sameEntry)) {
-      exportState = { state: "pending" };
-    } else if (
-      derived.status !== "deleted" &&
-      ((existing?.export.state === "exported" && !sameEntry) || changedBefore)
-    ) {
-      const message = "the group changed after its export; a reimport with force re-sends it";
-      derived.warnings.push(issue(CHANGED_AFTER_EXPORT, message));
-    } else if (derived.status === "ready")
-      exportState = sameEntry && existing ? existing.export : { state: "pending" };
+    const built = await build(existing);
+    if (built === null) return "ignored";
+    const { record: derived, exportState } = withExportState(existing, built, force);
     if (existing && sameContent(existing, derived)) return "unchanged";
     const revision = (existing?.revision ?? 0) + 1;
     const next = { ...derived, export: exportState, revision, sequencers: existing?.sequencers ?? {} };
@@ -99,6 +70,34 @@ export async function storeGroup(
     }
   }
   throw new TransientError(`gave up on a group record after ${MAX_ATTEMPTS} conflicting writes`);
+}
+
+/**
+ * A group record with Encord's place kept from the stored one, and its export state (design.md "Groups"):
+ * pending once ready with a new entry, kept for an unchanged entry, and held with `changed-after-export`
+ * when an exported group changes, until `force` re-sends it.
+ */
+function withExportState(
+  existing: StoredRecord | null,
+  built: SluiceRecord,
+  force: boolean,
+): { record: SluiceRecord; exportState: SluiceRecord["export"] } {
+  const record = existing?.encord ? { ...built, encord: existing.encord } : built;
+  const sameEntry = stableStringify(existing?.importEntry ?? null) === stableStringify(record.importEntry);
+  const changedBefore = existing?.warnings.some((w) => w.code === CHANGED_AFTER_EXPORT) ?? false;
+  if (force && record.status === "ready" && existing && (changedBefore || !sameEntry))
+    return { record, exportState: { state: "pending" } };
+  if (
+    record.status !== "deleted" &&
+    ((existing?.export.state === "exported" && !sameEntry) || changedBefore)
+  ) {
+    const message = "the group changed after its export; a reimport with force re-sends it";
+    const warnings = [...record.warnings, issue(CHANGED_AFTER_EXPORT, message)];
+    return { record: { ...record, warnings }, exportState: { state: "held" } };
+  }
+  if (record.status === "ready")
+    return { record, exportState: sameEntry && existing ? existing.export : { state: "pending" } };
+  return { record, exportState: { state: "held" } };
 }
 
 // Keys a `members-exported-alone` warning names; the rest are counted (a record item stops at 400 KB).

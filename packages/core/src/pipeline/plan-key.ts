@@ -1,6 +1,7 @@
 import { MAX_PLAN_CHANGES, type PlanEntry } from "../jobs/job";
 import { changedFields } from "../records/changes";
-import { type DeriveOptions, deriveCurrent, sameContent } from "./derive-and-store";
+import { sameContent } from "./next-stored-record";
+import { type DeriveOptions, recordFromStorage } from "./record-from-storage";
 import type { ReimportDeps } from "./reimport-start";
 
 /**
@@ -10,7 +11,7 @@ import type { ReimportDeps } from "./reimport-start";
  */
 export async function planKey(deps: ReimportDeps, key: string, options: DeriveOptions): Promise<PlanEntry> {
   const existing = await deps.records.get(deps.objects.bucket, key);
-  const { record } = await deriveCurrent(deps, key, existing, options);
+  const { record } = await recordFromStorage(deps, key, existing, options);
   const changed = existing !== null && record !== null && !sameContent(existing, record);
   const changes = changed ? namedChanges(changedFields(existing, record)) : {};
   if (record === null || record.status === "deleted") return { key, action: "missing", ...changes };

@@ -2,13 +2,15 @@ import { forEachConcurrently } from "../for-each-concurrently";
 import type { JobContinuation, JobError, ReconcileCounts } from "../jobs/job";
 import { admitJob, finishJob, releaseJob } from "../jobs/job-registry";
 import { continuationOf, type JobStepContext, keyFailures, runJobStep } from "../jobs/job-step";
+import type { ReconcileMessage } from "../jobs/work-message";
 import { GROUP_MANIFEST_FILE_NAME } from "../keys/classify-key";
-import type { ListedObject, StoredRecord } from "../ports/ports";
+import { parseRecordKey } from "../keys/record-key";
+import type { ListedObject } from "../ports/object-store";
+import type { StoredRecord } from "../ports/record-store";
 import { planListing } from "../scan/plan-listing";
 import { deriveAndStore } from "./derive-and-store";
 import { requestAssembly } from "./group-membership";
 import type { JobStartIds, ReimportDeps } from "./reimport-start";
-import type { ReconcileMessage } from "./work-message";
 
 /** What one step of a reconcile did. */
 export interface ReconcileStepResult {
@@ -176,7 +178,7 @@ async function recordsStep(
   const { bucket } = deps.objects;
   const page = await deps.records.scanKeys(bucket, message.prefix, message.cursor, deps.settings.pageSize);
   // Group and series records have no object of their own: their assembly keeps them.
-  const objectKeys = page.keys.filter((key) => !key.endsWith("/") && !key.startsWith("dicom:"));
+  const objectKeys = page.keys.filter((key) => parseRecordKey(key).kind === "object");
   const gone: string[] = [];
   await forEachConcurrently(objectKeys, CONCURRENCY, async (key) => {
     if ((await deps.objects.head(key)) === null) gone.push(key);

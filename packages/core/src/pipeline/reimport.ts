@@ -4,13 +4,14 @@ import { forEachConcurrently } from "../for-each-concurrently";
 import type { JobContinuation, JobError, PlanEntry } from "../jobs/job";
 import { finishJob } from "../jobs/job-registry";
 import { continuationOf, type JobStepContext, keyFailures, runJobStep } from "../jobs/job-step";
+import type { ReimportMessage } from "../jobs/work-message";
 import { classifyKey } from "../keys/classify-key";
 import { planListing } from "../scan/plan-listing";
-import { type DeriveOptions, deriveAndStore } from "./derive-and-store";
+import { deriveAndStore } from "./derive-and-store";
 import { type AssemblyMessage, assemblyFlag, assemblyFor } from "./group-membership";
 import { planKey } from "./plan-key";
+import type { DeriveOptions } from "./record-from-storage";
 import type { ReimportDeps } from "./reimport-start";
-import type { ReimportMessage } from "./work-message";
 
 /** What one step of a reimport did. */
 export interface ReimportStepResult {

@@ -1,4 +1,5 @@
 import type { ByteSource } from "../bytes/byte-source";
+import { HEAD_BYTES } from "../bytes/head-bytes";
 import { buildImportEntry } from "../imports/entry";
 import { ImportEntrySchema } from "../imports/format";
 import { titleFor } from "../imports/title";
@@ -11,7 +12,7 @@ import { validateClientMetadata } from "../metadata/validate";
 import { probeMedia } from "../probes/probe-media";
 import { DEFAULT_PROBE_SETTINGS, type ProbeOutcome, type ProbeSettings } from "../probes/probe-types";
 import { unitTypeOf } from "../typing/data-type";
-import { HEAD_BYTES, inferDataType, type TypeInference } from "../typing/infer-type";
+import { inferDataType, type TypeInference } from "../typing/infer-type";
 import type { MediaMetadata } from "./media-metadata";
 import type { SluiceRecord } from "./record";
 

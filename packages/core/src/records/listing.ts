@@ -1,8 +1,6 @@
+import { parseRecordKey } from "../keys/record-key";
+import { GROUP_TYPES, type GroupType } from "../typing/data-type";
 import type { RecordStatus, SluiceRecord } from "./record";
-
-/** The record types of groups and series: records of their own, with no object in the bucket (design.md "Records"). */
-export const GROUP_TYPES = ["image_group", "image_sequence", "dicom_series"] as const;
-export type GroupType = (typeof GROUP_TYPES)[number];
 
 /** Any record's type: a data object's, a group's or a series'. */
 export type RecordType = NonNullable<SluiceRecord["dataType"]>;
@@ -40,7 +38,7 @@ export function listingSource(filter: RecordFilter): ListingSource {
  * in its folder, which starts its title (the exporter routes series by title for the same reason).
  */
 export function listingPlace(record: Pick<SluiceRecord, "key" | "title" | "dataType">): string {
-  return record.dataType === "dicom_series" && record.key.startsWith("dicom:") ? record.title : record.key;
+  return parseRecordKey(record.key).kind === "series" ? record.title : record.key;
 }
 
 /** Tells whether a record belongs to a filtered listing. */

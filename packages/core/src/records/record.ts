@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { IssueSchema } from "../issues";
 import { JsonObjectSchema } from "../json";
-import { DATA_TYPES } from "../typing/data-type";
+import { DATA_TYPES, GROUP_TYPES } from "../typing/data-type";
 import { MediaMetadataSchema } from "./media-metadata";
 
 export const RECORD_STATUSES = ["ready", "incomplete", "invalid", "skipped", "deleted"] as const;
@@ -22,7 +22,7 @@ export const SluiceRecordSchema = z.object({
   bucket: z.string(),
   key: z.string(),
   objectUrl: z.string(),
-  dataType: z.enum([...DATA_TYPES, "image_group", "image_sequence", "dicom_series"]).nullable(),
+  dataType: z.enum([...DATA_TYPES, ...GROUP_TYPES]).nullable(),
   status: z.enum(RECORD_STATUSES),
   title: z.string(),
   clientMetadata: JsonObjectSchema,

@@ -1,4 +1,5 @@
 import { classifyKey, defaultsKeysFor } from "../keys/classify-key";
+import { compareKeys } from "../keys/compare-keys";
 
 /** A sidecar found in a listing, with the suffix that made it one. */
 export interface SidecarRef {
@@ -44,9 +45,4 @@ export function planListing(keys: readonly string[], suffixes: readonly string[]
 /** The `_defaults.json` keys of a plan that apply to a data key, from the root down. */
 export function applicableDefaults(plan: ListingPlan, dataKey: string): string[] {
   return defaultsKeysFor(dataKey).filter((key) => plan.defaultsKeys.has(key));
-}
-
-/** Orders keys by UTF-16 code units, as S3 lists them (by UTF-8 bytes) for the BMP. */
-export function compareKeys(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }

@@ -1,32 +1,14 @@
-import type { ByteSource } from "../bytes/byte-source";
-import { createCachingByteSource } from "../bytes/caching-byte-source";
+import type { ObjectReader, OpenedObject } from "../bytes/opened-object";
 import { groupListing } from "../groups/scan-groups";
 import { type BuiltImports, buildImports } from "../imports/build";
 import type { ImportLimits } from "../imports/split";
-import { issue } from "../issues";
+import { compareKeys } from "../keys/compare-keys";
 import type { MetadataSchema } from "../metadata/schema";
-import {
-  type DeriveRecordInput,
-  deriveRecord,
-  emptyRecord,
-  type MetadataFile,
-  type ObjectRef,
-} from "../records/derive";
+import type { DeriveRecordInput, ObjectRef } from "../records/derive";
+import { openAndDerive } from "../records/open-and-derive";
 import type { SluiceRecord } from "../records/record";
-import { applicableDefaults, compareKeys, planListing } from "./plan-listing";
-
-/** An object opened for reading, with what storage says about it. */
-export interface OpenedObject extends ByteSource {
-  etag?: string | null;
-  versionId?: string | null;
-  contentType?: string | null;
-  close?(): Promise<void>;
-}
-
-/** Storage as a scan sees it: open an object by key (a local folder or an S3 prefix). */
-export interface ObjectReader {
-  open(key: string): Promise<OpenedObject>;
-}
+import { unreadableRecord } from "../records/unreadable-record";
+import { applicableDefaults, type ListingPlan, planListing } from "./plan-listing";
 
 /** What a scan of a listing needs. */
 export interface ScanListingInput {
@@ -57,7 +39,7 @@ export async function scanListing(input: ScanListingInput): Promise<ScanResult> 
   const plan = planListing(input.keys, input.suffixes);
   const derived: SluiceRecord[] = [];
   for (const key of plan.dataKeys) {
-    derived.push(await deriveOne(input, key, plan.sidecars.get(key) ?? [], applicableDefaults(plan, key)));
+    derived.push(await deriveOne(input, plan, key));
     input.onProgress?.(key);
   }
   const grouped = await groupListing({
@@ -88,45 +70,27 @@ function reasonOf(record: SluiceRecord): string {
   return issues.map((e) => describeIssue(e)).join("; ");
 }
 
-async function deriveOne(
-  input: ScanListingInput,
-  key: string,
-  sidecarRefs: { key: string; suffix: string }[],
-  defaultsKeys: string[],
-): Promise<SluiceRecord> {
+/** Derives one data object of the listing; whatever cannot be read makes it `invalid`, named with its reason. */
+async function deriveOne(input: ScanListingInput, plan: ListingPlan, key: string): Promise<SluiceRecord> {
   const ref: ObjectRef = { bucket: input.bucket, key, objectUrl: input.objectUrlOf(key) };
   const opened: OpenedObject[] = [];
-  const open = async (k: string) => {
-    const object = await input.reader.open(k);
-    opened.push(object);
-    return object;
+  const opener = (failure: (error: unknown) => string) => async (k: string) => {
+    try {
+      const object = await input.reader.open(k);
+      opened.push(object);
+      return object;
+    } catch (error) {
+      throw new ScanOpenError(failure(error), { cause: error });
+    }
   };
   try {
-    let source: OpenedObject;
-    try {
-      source = await open(key);
-    } catch (error) {
-      return unreadableRecord(ref, input.now(), `cannot read ${key}: ${messageOf(error)}`);
-    }
-    const metadataFiles: MetadataFile[] = [];
-    const sidecars: (MetadataFile & { suffix: string })[] = [];
-    try {
-      for (const k of defaultsKeys) metadataFiles.push({ key: k, source: await open(k) });
-      for (const s of sidecarRefs) sidecars.push({ key: s.key, suffix: s.suffix, source: await open(s.key) });
-    } catch (error) {
-      return unreadableRecord(ref, input.now(), `cannot read its metadata: ${messageOf(error)}`);
-    }
-    return await deriveRecord({
-      ref: {
-        ...ref,
-        etag: source.etag ?? null,
-        versionId: source.versionId ?? null,
-        contentType: source.contentType,
-      },
-      // One cache per object: typing and probing share reads, and no byte is fetched twice.
-      source: createCachingByteSource(source),
-      sidecars,
-      defaults: metadataFiles,
+    const around = {
+      openObject: opener((error) => `cannot read ${key}: ${messageOf(error)}`),
+      sidecars: plan.sidecars.get(key) ?? [],
+      defaults: applicableDefaults(plan, key),
+      openMetadata: opener((error) => `cannot read its metadata: ${messageOf(error)}`),
+    };
+    const { record } = await openAndDerive(ref, around, {
       schema: input.schema,
       suffixes: input.suffixes,
       emitTextPdfMetadata: input.emitTextPdfMetadata,
@@ -134,22 +98,20 @@ async function deriveOne(
       probeSettings: input.probeSettings,
       now: input.now(),
     });
+    return record;
   } catch (error) {
-    return unreadableRecord(ref, input.now(), `reading ${key} failed: ${messageOf(error)}`);
+    const message =
+      error instanceof ScanOpenError ? error.message : `reading ${key} failed: ${messageOf(error)}`;
+    return unreadableRecord(ref, input.now(), message);
   } finally {
     await Promise.all(opened.map((o) => o.close?.()));
   }
 }
 
-/** A record for an object that could not be read: `invalid`, with the reason. */
-export function unreadableRecord(ref: ObjectRef, now: string, message: string): SluiceRecord {
-  const record = emptyRecord(ref, now);
-  return {
-    ...record,
-    status: "invalid",
-    errors: [issue("object-unreadable", message)],
-    export: { state: "held" },
-  };
+/** A file of the listing that could not be opened: the scan records it and goes on. */
+class ScanOpenError extends Error {
+  override readonly name = "ScanOpenError";
+  readonly retryable = false;
 }
 
 function describeIssue(e: { code: string; message: string; path?: string }): string {

@@ -2,8 +2,12 @@
 export const DATA_TYPES = ["video", "audio", "image", "pdf", "text", "dicom", "nifti"] as const;
 export type DataType = (typeof DATA_TYPES)[number];
 
+/** The kinds of group and series: records of their own, with no object in the bucket (design.md "Records"). */
+export const GROUP_TYPES = ["image_group", "image_sequence", "dicom_series"] as const;
+export type GroupType = (typeof GROUP_TYPES)[number];
+
 /** The data-unit kinds of the import JSON: single objects plus the grouped kinds. */
-export type UnitType = Exclude<DataType, "dicom"> | "image_group" | "image_sequence" | "dicom_series";
+export type UnitType = Exclude<DataType, "dicom"> | GroupType;
 
 /**
  * Encord's top-level import key for each unit type, in one table because `text`, `pdfs` and

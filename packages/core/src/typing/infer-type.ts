@@ -1,4 +1,5 @@
 import { fileTypeFromBuffer } from "file-type";
+import { HEAD_BYTES } from "../bytes/head-bytes";
 import { type Issue, issue } from "../issues";
 import { isRawDicom } from "../probes/dicom-raw";
 import type { DataType } from "./data-type";
@@ -14,12 +15,6 @@ import {
   typeOfExtension,
 } from "./tables";
 import { peekIsoBmffTracks, peekMatroskaTracks, type TrackPeek } from "./tracks";
-
-/**
- * How many leading bytes callers should read and pass as `head`: file-type needs 4,100; the
- * rest lets the track list of a fast-start MP4 or a WebM fit, so audio-only files are told apart.
- */
-export const HEAD_BYTES = 16_384;
 
 /** The data type of an object and how it was found, or why none was. */
 export type TypeInference =

@@ -1,9 +1,10 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { createMemoryByteSource } from "../../../../packages/core/src/bytes/byte-source";
+import type { ObjectReader } from "../../../../packages/core/src/bytes/opened-object";
 import { ImportFileSchema } from "../../../../packages/core/src/imports/format";
 import { DEFAULT_IMPORT_LIMITS } from "../../../../packages/core/src/imports/split";
-import { type ObjectReader, scanListing } from "../../../../packages/core/src/scan/scan-listing";
+import { scanListing } from "../../../../packages/core/src/scan/scan-listing";
 import { probeMediaPath } from "../../../helpers/probe-truth";
 
 const fixture = (name: string) => new Uint8Array(readFileSync(probeMediaPath(name)));

@@ -2,10 +2,11 @@ import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { type ByteSource, createMemoryByteSource } from "../../../../packages/core/src/bytes/byte-source";
 import { createCachingByteSource } from "../../../../packages/core/src/bytes/caching-byte-source";
+import { HEAD_BYTES } from "../../../../packages/core/src/bytes/head-bytes";
 import { probeAudio } from "../../../../packages/core/src/probes/audio";
 import { probeMedia } from "../../../../packages/core/src/probes/probe-media";
 import { DEFAULT_PROBE_SETTINGS } from "../../../../packages/core/src/probes/probe-types";
-import { HEAD_BYTES, inferDataType } from "../../../../packages/core/src/typing/infer-type";
+import { inferDataType } from "../../../../packages/core/src/typing/infer-type";
 import { expectedAudio, probeMediaPath } from "../../../helpers/probe-truth";
 
 const AIFF_FIXTURES = [

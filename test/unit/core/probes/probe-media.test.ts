@@ -2,9 +2,10 @@ import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { createMemoryByteSource } from "../../../../packages/core/src/bytes/byte-source";
 import { createCachingByteSource } from "../../../../packages/core/src/bytes/caching-byte-source";
+import { HEAD_BYTES } from "../../../../packages/core/src/bytes/head-bytes";
 import { probeMedia } from "../../../../packages/core/src/probes/probe-media";
 import { DEFAULT_PROBE_SETTINGS } from "../../../../packages/core/src/probes/probe-types";
-import { HEAD_BYTES, inferDataType } from "../../../../packages/core/src/typing/infer-type";
+import { inferDataType } from "../../../../packages/core/src/typing/infer-type";
 import { listProbeFixtures, probeMediaPath } from "../../../helpers/probe-truth";
 
 const fixtures = listProbeFixtures().map((f) => f.name);

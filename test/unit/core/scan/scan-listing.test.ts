@@ -1,8 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { createMemoryByteSource } from "../../../../packages/core/src/bytes/byte-source";
+import type { ObjectReader } from "../../../../packages/core/src/bytes/opened-object";
 import { ImportFileSchema } from "../../../../packages/core/src/imports/format";
 import { DEFAULT_IMPORT_LIMITS } from "../../../../packages/core/src/imports/split";
-import { type ObjectReader, scanListing } from "../../../../packages/core/src/scan/scan-listing";
+import { scanListing } from "../../../../packages/core/src/scan/scan-listing";
 import { mediaBytes } from "../../../helpers/media";
 
 const utf8 = (text: string) => new TextEncoder().encode(text);

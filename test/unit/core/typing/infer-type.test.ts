@@ -2,7 +2,8 @@ import { readdirSync, readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { constants, gunzipSync, gzipSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
-import { HEAD_BYTES, inferDataType } from "../../../../packages/core/src/typing/infer-type";
+import { HEAD_BYTES } from "../../../../packages/core/src/bytes/head-bytes";
+import { inferDataType } from "../../../../packages/core/src/typing/infer-type";
 import { niftiMaskGz } from "../../../helpers/hostile-inputs";
 
 const MEDIA = resolve(import.meta.dirname, "../../../fixtures/media");
