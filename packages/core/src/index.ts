@@ -1,5 +1,7 @@
 export * from "./bytes/byte-source";
 export * from "./bytes/caching-byte-source";
+export { HEAD_BYTES } from "./bytes/head-bytes";
+export type { ObjectReader, OpenedObject } from "./bytes/opened-object";
 export * from "./delivery/deliver";
 export * from "./delivery/delivery";
 export * from "./delivery/outbound-events";
