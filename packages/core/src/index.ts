@@ -53,6 +53,7 @@ export * from "./pipeline/derive-and-store";
 export * from "./pipeline/ingest-event";
 export * from "./pipeline/pipeline-deps";
 export * from "./pipeline/reconcile";
+export { redriveDeadLetters } from "./pipeline/redrive-dead-letters";
 export * from "./pipeline/rederive-page";
 export * from "./pipeline/reimport";
 export * from "./pipeline/reimport-start";

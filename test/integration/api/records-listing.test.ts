@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createApiDeps } from "../../../packages/lambda/src/api-deps";
 import { createApp } from "../../../packages/api/src/index";
+import { createApiDeps } from "../../../packages/lambda/src/api-deps";
 import { callApi } from "../../helpers/api-request";
 import { dicomFile } from "../../helpers/dicom-writer";
 import { mediaBytes } from "../../helpers/media";

@@ -1,6 +1,4 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createApiDeps } from "../../../packages/lambda/src/api-deps";
-import { createWorkHandler } from "../../../packages/lambda/src/work-handler";
 import { createApp, reimportSequencer } from "../../../packages/api/src/index";
 import {
   JOB_LEASE_SECONDS,
@@ -8,6 +6,8 @@ import {
   startReimport,
   type WorkMessage,
 } from "../../../packages/core/src/index";
+import { createApiDeps } from "../../../packages/lambda/src/api-deps";
+import { createWorkHandler } from "../../../packages/lambda/src/work-handler";
 import { callApi } from "../../helpers/api-request";
 import { mediaBytes } from "../../helpers/media";
 import { DATA_BUCKET, type PipelineHarness, startPipeline } from "../../helpers/pipeline-harness";
@@ -418,16 +418,5 @@ describe("POST /reimports: validation, GET /reimports/{id}: unknown ids", () => 
 
     expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(["/reimports", "/reimports/{id}"]));
     expect(doc.paths["/reimports"].post.responses["202"]).toBeDefined();
-  });
-});
-
-describe("reimportSequencer", () => {
-  it("grows with the time and ends in 8 random hex digits", () => {
-    const earlier = reimportSequencer(1_700_000_000_000);
-    const later = reimportSequencer(1_700_000_000_001);
-
-    expect(earlier).toMatch(/^[0-9a-f]{20}$/);
-    expect(earlier.slice(0, 12)).toBe((1_700_000_000_000).toString(16).padStart(12, "0"));
-    expect(earlier < later).toBe(true);
   });
 });

@@ -3,9 +3,9 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createApiDeps } from "../../../packages/lambda/src/api-deps";
 import { createApp } from "../../../packages/api/src/index";
 import { startFakeEncord } from "../../../packages/cli/src/fake-encord/index";
+import { createApiDeps } from "../../../packages/lambda/src/api-deps";
 import { callApi } from "../../helpers/api-request";
 import { type PipelineHarness, startPipeline } from "../../helpers/pipeline-harness";
 

@@ -1,5 +1,5 @@
 import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
-import type { DeadLetterQueueName, DeadLetters, RedriveOutcome } from "@sluice/core";
+import { type DeadLetterQueueName, type DeadLetters, redriveDeadLetters } from "@sluice/core";
 import type { MiddlewareHandler } from "hono";
 import type { ApiDeps } from "../api-deps";
 import { errorResponse } from "../error-response";
@@ -121,7 +121,7 @@ export function registerDeadLetterRoutes(app: OpenAPIHono, deps: ApiDeps): void 
     const deadLetters = configured(deps);
     // The body is optional: without one (or without a JSON content type) every dead letter of both queues moves.
     const { queue, ids } = c.req.valid("json") ?? {};
-    return c.json(await redriveAll(deadLetters, queue ? [queue] : QUEUES, ids), 200);
+    return c.json(await redriveDeadLetters(deadLetters, queue ? [queue] : QUEUES, ids), 200);
   });
 }
 
@@ -129,24 +129,4 @@ function configured(deps: ApiDeps): DeadLetters {
   // requireDeadLetters answered already when they are missing.
   if (deps.deadLetters === undefined) throw new Error("dead letters are not configured");
   return deps.deadLetters;
-}
-
-/** Redrives queue after queue; with `ids`, an id counts as not found only when no queue held it. */
-async function redriveAll(
-  deadLetters: DeadLetters,
-  queues: readonly DeadLetterQueueName[],
-  ids: string[] | undefined,
-): Promise<RedriveOutcome> {
-  const total: RedriveOutcome = { moved: 0, failed: [], notFound: [], more: false };
-  let missing = ids;
-  for (const queue of queues) {
-    if (missing !== undefined && missing.length === 0) break;
-    const outcome = await deadLetters.redrive(queue, missing);
-    total.moved += outcome.moved;
-    total.failed.push(...outcome.failed);
-    total.more ||= outcome.more;
-    if (missing !== undefined) missing = outcome.notFound;
-  }
-  total.notFound = missing ?? [];
-  return total;
 }

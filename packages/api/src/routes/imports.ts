@@ -84,8 +84,10 @@ export function registerImportRoutes(app: OpenAPIHono, deps: ApiDeps): void {
 
   app.openapi(createImportRoute, async (c) => {
     const { prefix, status, since } = c.req.valid("json");
-    // Without a JSON body the validator is skipped and the defaults are not applied.
-    const filter = { prefix: prefix ?? "", ...(status ? { status } : {}), ...(since ? { since } : {}) };
+    // Without a JSON body the validator is skipped and the defaults are not applied. ISO times compare
+    // as strings only at one precision: `since` is normalised to the records' form.
+    const after = since === undefined ? {} : { since: new Date(since).toISOString() };
+    const filter = { prefix: prefix ?? "", ...(status ? { status } : {}), ...after };
     const written = await writeAdhocImports({ pipeline: deps.pipeline, newId: () => deps.newId() }, filter);
     // Inline files while the whole answer stays under the limit (with room for the envelope).
     let budget = maxBytes - 1024;

@@ -12,7 +12,10 @@ import { serializeImportFile } from "./split";
 /** Keys an ad-hoc import reads at most; a larger prefix is refused rather than silently cut. */
 export const MAX_ADHOC_KEYS = 10_000;
 
-/** Which records an ad-hoc import takes: under `prefix`, in an export state, changed at or after `since` (ISO). */
+/**
+ * Which records an ad-hoc import takes: under `prefix`, in an export state, changed at or after `since`, an
+ * ISO time in the records' own form (`toISOString`: ISO times compare as strings only at one precision).
+ */
 export interface AdhocImportFilter {
   prefix: string;
   status?: SluiceRecord["export"]["state"];
@@ -50,14 +53,12 @@ export async function writeAdhocImports(
     const message = `more than ${MAX_ADHOC_KEYS} objects under the prefix; narrow it`;
     throw new InvalidInputError(message, [{ path: "prefix", message }]);
   }
-  // ISO times compare as strings only at one precision: normalise `since` to the records' form.
-  const after = since === undefined ? undefined : new Date(since).toISOString();
   // The filters apply to what becomes an entry: a group as its record stands, never its members.
   const units = await withTheirGroups(pipeline, records);
   const chosen = units.filter(
     (record) =>
       (status === undefined || record.export.state === status) &&
-      (after === undefined || record.updatedAt >= after),
+      (since === undefined || record.updatedAt >= since),
   );
   const files: AdhocImportFile[] = [];
   for (const { file, keys } of buildImports(chosen, pipeline.settings.limits).files) {
