@@ -3,6 +3,7 @@ import type { Logger } from "@aws-lambda-powertools/logger";
 import type { Context, SQSEvent, SQSRecord } from "aws-lambda";
 import { DEADLINE_MARGIN_MS, DeadlineExceededError, startBatchDeadline } from "./batch-deadline";
 import type { Deps } from "./deps";
+import { UnparseableMessageError } from "./unparseable-message-error";
 
 /**
  * Handles one message. `log` is that message's own logger, keyed with its id; the handler appends the
@@ -23,10 +24,12 @@ export interface SqsBatchOptions {
 }
 
 /**
- * An SQS handler with partial batch responses, and the queue's one error boundary: a message whose handler
- * throws a permanent error (`retryable: false`, such as an unparseable body) is logged and acknowledged,
- * since its redelivery would fail the same way; any other failure is reported in `batchItemFailures` (even
- * when all fail, so SQS retries just those). Outbound events and metrics are flushed after the batch. It
+ * An SQS handler with partial batch responses, and the queue's one error boundary: a message no handler can
+ * act on (`UnparseableMessageError`: its body is not an event or a work message) is logged and acknowledged,
+ * since a redelivery carries the same body; any other failure is reported in `batchItemFailures` (even when
+ * all fail, so SQS retries just those). A permanent failure of a valid message (`retryable: false`, such as
+ * access denied) is retried too, so that it reaches the dead-letter queue, where it is listed with its reason
+ * and can be redriven once an operator has fixed the cause: acknowledging it would lose the work. Outbound events and metrics are flushed after the batch. It
  * answers by the Lambda's remaining time less a margin whatever one message does: a message not started by
  * then, or still running then, is reported failed and delivered again.
  */
@@ -50,7 +53,8 @@ export function createSqsBatchHandler(
           log.warn("message finished after the batch's deadline", { outcome: String(late ?? "done") }),
         );
       } catch (error) {
-        if (isPermanent(error)) return log.error(error.message, { error: reasonOf(error) });
+        if (error instanceof UnparseableMessageError)
+          return log.error(error.message, { error: reasonOf(error) });
         // The reason is logged under the message id: SQS keeps none on a dead letter.
         options.onFailure?.(event, message.messageId, error);
         log.error("message failed", { error: String(error) });
@@ -73,11 +77,6 @@ export function createSqsBatchHandler(
       d.metrics.publishStoredMetrics();
     }
   };
-}
-
-/** An error that says it will fail the same way again; one without a verdict is retried (then dead-lettered). */
-function isPermanent(error: unknown): error is Error {
-  return error instanceof Error && "retryable" in error && error.retryable === false;
 }
 
 /** What made a permanent error: its cause's message when it wraps one. */

@@ -4,6 +4,7 @@ import { describe, expect, it } from "vitest";
 import { z } from "zod";
 import { TransientError } from "../../../packages/core/src/index";
 import { createSqsBatchHandler, type SqsRecordHandler } from "../../../packages/lambda/src/sqs-batch";
+import { UnparseableMessageError } from "../../../packages/lambda/src/unparseable-message-error";
 import { createHandlerDeps, lambdaContext, sqsBatch } from "../../helpers/batch-handler";
 import { createFakePipeline } from "../../helpers/fakes";
 
@@ -114,10 +115,11 @@ describe("createSqsBatchHandler", () => {
 });
 
 describe("createSqsBatchHandler's error boundary", () => {
-  it("acknowledges a permanent failure and retries a transient or unknown one when the handler throws each", async () => {
+  it("acknowledges an unparseable message and retries a permanent, transient or unknown failure (to reach the dead letters) when the handler throws each", async () => {
     // Prepare
-    const permanent = Object.assign(new Error("not an event"), { retryable: false as const });
+    const permanent = Object.assign(new Error("access denied"), { retryable: false as const });
     const thrown: Record<string, unknown> = {
+      unparseable: new UnparseableMessageError("unparseable message"),
       permanent,
       transient: new TransientError("SlowDown"),
       unknown: new Error("a bug"),
@@ -127,9 +129,14 @@ describe("createSqsBatchHandler's error boundary", () => {
     });
 
     // Act
-    const response = await handle(sqsBatch(["ok", "permanent", "transient", "unknown"]), lambdaContext());
+    const response = await handle(
+      sqsBatch(["ok", "unparseable", "permanent", "transient", "unknown"]),
+      lambdaContext(),
+    );
 
     // Assert
-    expect(response).toEqual({ batchItemFailures: [{ itemIdentifier: "m2" }, { itemIdentifier: "m3" }] });
+    expect(response).toEqual({
+      batchItemFailures: [{ itemIdentifier: "m2" }, { itemIdentifier: "m3" }, { itemIdentifier: "m4" }],
+    });
   });
 });
