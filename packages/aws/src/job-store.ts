@@ -1,71 +1,19 @@
 import { type DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import {
-  JOB_STATUSES,
-  JOB_STEP_TYPES,
-  type Job,
   type JobStatus,
   type JobStore,
   MAX_JOB_ERRORS,
   MAX_PLAN_ENTRIES,
   NotFoundError,
-  PLAN_ACTIONS,
   type PlanEntry,
 } from "@sluice/core";
-import { z } from "zod";
 import { callDynamo, isConditionFailed, toDynamoError } from "./dynamo-errors";
+import { type JobItem, JobItemSchema, jobPk, newJobItem, toJob } from "./job-item";
 import { createRunningJobs } from "./running-jobs";
-
-// A bucket name never starts with `#`, so no record can collide with a job.
-const jobPk = (id: string) => `#job#${id}`;
 
 /** Bytes of plan keys and changed fields an item keeps, with the entry cap, so that it stays far under 400 KB. */
 const MAX_PLAN_KEY_BYTES = 200_000;
 const MAX_ERROR_MESSAGE_CHARS = 500;
-
-const JobErrorSchema = z.object({ key: z.string(), code: z.string(), message: z.string() });
-const PlanEntrySchema = z.object({
-  key: z.string(),
-  action: z.enum(PLAN_ACTIONS),
-  changes: z.array(z.string()).optional(),
-  moreChanges: z.number().int().optional(),
-});
-const ContinuationSchema = z.object({
-  type: z.enum(JOB_STEP_TYPES),
-  cursor: z.string().nullable(),
-});
-
-const JobItemSchema = z.object({
-  pk: z.string(),
-  kind: z.enum(["reimport", "reconcile"]),
-  status: z.enum(JOB_STATUSES),
-  total: z.number().int(),
-  done: z.number().int(),
-  failed: z.number().int(),
-  mode: z.enum(["merge", "overwrite"]),
-  dryRun: z.boolean(),
-  force: z.boolean(),
-  prefix: z.string().nullable(),
-  createdAt: z.string(),
-  updatedAt: z.string(),
-  steps: z.number().int(),
-  errors: z.array(JobErrorSchema),
-  planCreate: z.number().int(),
-  planUpdate: z.number().int(),
-  planUnchanged: z.number().int(),
-  planInvalid: z.number().int(),
-  // Items of jobs created before `missing` existed have none: 0.
-  planMissing: z.number().int().default(0),
-  planEntries: z.array(PlanEntrySchema),
-  planTruncated: z.boolean(),
-  // Items of jobs created before reconciles existed have none: 0.
-  reconcileMissing: z.number().int().default(0),
-  reconcileStale: z.number().int().default(0),
-  reconcileOrphaned: z.number().int().default(0),
-  reconcileMatched: z.number().int().default(0),
-  // Absent until a step records where the job goes on (items of older jobs: never).
-  continuation: ContinuationSchema.nullable().optional(),
-});
-type JobItem = z.infer<typeof JobItemSchema>;
 
 /** Creates the job store: one item per job (`pk = #job#<id>`) and the running-jobs registry, in the records table. */
 export function createJobStore(doc: DynamoDBDocumentClient, tableName: string): JobStore {
@@ -77,27 +25,7 @@ export function createJobStore(doc: DynamoDBDocumentClient, tableName: string): 
 
   return {
     async createJob(job) {
-      const { id, ...fields } = job;
-      const item: JobItem = {
-        ...fields,
-        pk: jobPk(id),
-        done: 0,
-        failed: 0,
-        updatedAt: job.createdAt,
-        steps: 0,
-        errors: [],
-        planCreate: 0,
-        planUpdate: 0,
-        planUnchanged: 0,
-        planInvalid: 0,
-        planMissing: 0,
-        planEntries: [],
-        planTruncated: false,
-        reconcileMissing: 0,
-        reconcileStale: 0,
-        reconcileOrphaned: 0,
-        reconcileMatched: 0,
-      };
+      const item = newJobItem(job);
       const write = new PutCommand({
         TableName: tableName,
         Item: item,
@@ -229,43 +157,4 @@ function entryBytes(entry: PlanEntry): number {
     (sum, field) => sum + Buffer.byteLength(field, "utf8"),
     Buffer.byteLength(entry.key, "utf8"),
   );
-}
-
-function toJob(id: string, item: JobItem): Job {
-  const {
-    pk: _pk,
-    planCreate,
-    planUpdate,
-    planUnchanged,
-    planInvalid,
-    planMissing,
-    planEntries,
-    planTruncated,
-    continuation,
-    reconcileMissing,
-    reconcileStale,
-    reconcileOrphaned,
-    reconcileMatched,
-    ...rest
-  } = item;
-  const counts = {
-    create: planCreate,
-    update: planUpdate,
-    unchanged: planUnchanged,
-    invalid: planInvalid,
-    missing: planMissing,
-  };
-  const reconcile = {
-    missing: reconcileMissing,
-    stale: reconcileStale,
-    orphaned: reconcileOrphaned,
-    matched: reconcileMatched,
-  };
-  return {
-    ...rest,
-    id,
-    ...(continuation === undefined ? {} : { next: continuation }),
-    plan: item.dryRun ? { counts, entries: planEntries, truncated: planTruncated } : null,
-    reconcile: item.kind === "reconcile" ? reconcile : null,
-  };
 }

@@ -1,18 +1,11 @@
 import { type DynamoDBDocumentClient, GetCommand, PutCommand } from "@aws-sdk/lib-dynamodb";
-import { JOB_LEASE_SECONDS, type JobLease, type JobStore } from "@sluice/core";
+import { JOB_LEASE_SECONDS, type JobLease, type JobStore, RunningJobSchema } from "@sluice/core";
 import { z } from "zod";
 import { callDynamo, isConditionFailed, toDynamoError } from "./dynamo-errors";
 
 // A bucket name never starts with `#`, so no record can collide with it.
 const REGISTRY_PK = "#jobs#running";
 
-const RunningJobSchema = z.object({
-  id: z.string(),
-  kind: z.enum(["reimport", "reconcile"]),
-  prefix: z.string().nullable(),
-  dryRun: z.boolean(),
-  expiresAt: z.string(),
-});
 const RegistryItemSchema = z.object({
   pk: z.literal(REGISTRY_PK),
   version: z.number().int().positive(),

@@ -1,4 +1,5 @@
-import type { JobKind } from "./job";
+import { z } from "zod";
+import { JOB_KINDS } from "./job";
 
 /**
  * Reimports and reconciles that run at once in one deployment, whatever their prefixes. Two jobs on
@@ -19,15 +20,16 @@ export const MAX_RUNNING_JOBS = 4;
 export const JOB_LEASE_SECONDS = 40 * 60;
 
 /** A job holding a place among the running jobs. */
-export interface RunningJob {
-  id: string;
-  kind: JobKind;
+export const RunningJobSchema = z.object({
+  id: z.string(),
+  kind: z.enum(JOB_KINDS),
   /** The prefix it works on (`""`: the whole bucket); null for a list of keys, which takes no prefix. */
-  prefix: string | null;
-  dryRun: boolean;
+  prefix: z.string().nullable(),
+  dryRun: z.boolean(),
   /** Its place is free from this time (ISO 8601) unless a step renews it. */
-  expiresAt: string;
-}
+  expiresAt: z.string(),
+});
+export type RunningJob = z.infer<typeof RunningJobSchema>;
 
 /** A job asked for while one on an overlapping prefix runs (HTTP 409). */
 export class JobRunningError extends Error {
