@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { exportPending } from "../../../../packages/core/src/export/export-pending";
+import type { WorkMessage } from "../../../../packages/core/src/jobs/work-message";
 import {
   assembleGroupPage,
   assembleSeriesPage,
@@ -7,7 +8,6 @@ import {
 import { requestAssembly } from "../../../../packages/core/src/pipeline/group-membership";
 import { ingestEvent } from "../../../../packages/core/src/pipeline/ingest-event";
 import type { StorageEvent } from "../../../../packages/core/src/pipeline/storage-event";
-import type { WorkMessage } from "../../../../packages/core/src/jobs/work-message";
 import { createFakePipeline } from "../../../helpers/fakes";
 import { mediaBytes } from "../../../helpers/media";
 
