@@ -12,7 +12,6 @@ export { createJobStore } from "./job-store";
 export { createLeases, releaseAbandonedLease } from "./leases";
 export { createRecordStore } from "./record-store";
 export { jobLeaseAt } from "./running-jobs";
-export { isNotFoundSdkError, toS3DomainError } from "./s3-errors";
 export { createS3ExportStore, importKeyFor } from "./s3-export-store";
 export { createS3ExportsBucket } from "./s3-exports-bucket";
 export { createS3ObjectStore } from "./s3-object-store";
