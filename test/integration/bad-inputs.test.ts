@@ -60,7 +60,12 @@ describe("bad-input corpus through the pipeline", () => {
     }
     expect(h.ingestQueue.deadLetters()).toEqual([]);
     expect(h.workQueue.deadLetters()).toEqual([]);
-    const exported = (await h.exportedEntries()).map((e) => String(e.objectUrl ?? ""));
+    // Every object an entry names: `objectUrl`, or `objectUrl_<n>` for the files of a DICOM series.
+    const exported = (await h.exportedEntries()).flatMap((e) =>
+      Object.entries(e)
+        .filter(([name]) => /^objectUrl(_\d+)?$/.test(name))
+        .map(([, url]) => String(url)),
+    );
     const exportedOf = (key: string) => exported.filter((url) => url.endsWith(`/${encodeKey(key)}`)).length;
     for (const key of GOOD_DATA) expect(exportedOf(key), key).toBe(1);
     for (const item of items)
