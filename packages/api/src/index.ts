@@ -1,3 +1,2 @@
 export type { ApiDeps } from "./api-deps";
 export { createApp } from "./app";
-export { reimportSequencer } from "./job-ids";

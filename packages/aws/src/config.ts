@@ -81,7 +81,12 @@ const EnvSchema = z.object({
   MAX_VIDEOS: integer(DEFAULT_IMPORT_LIMITS.maxVideos, 1),
   MAX_BYTES: integer(DEFAULT_IMPORT_LIMITS.maxBytes, 1),
   OBJECT_URL_BASE: z.url({ protocol: /^https?$/, error: "must be an http(s) URL" }).optional(),
-  API_TOKEN: z.string().min(16, "must be at least 16 characters").optional(),
+  // A bearer token (RFC 6750 token68): any other character could never be sent in an Authorization header.
+  API_TOKEN: z
+    .string()
+    .min(16, "must be at least 16 characters")
+    .regex(/^[A-Za-z0-9._~+/-]+=*$/, "must use only letters, digits and . _ ~ + / - (then = padding)")
+    .optional(),
   // EventBridge bus names: 1-256 of letters, digits and . _ - / (a partner bus has slashes), or an ARN.
   EVENT_BUS_NAME: z
     .string()

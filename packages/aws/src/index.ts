@@ -8,6 +8,7 @@ export { createEncordJobs, encordClientFor } from "./encord-jobs";
 export { parseStorageEventBody } from "./event-parser";
 export { createEventBridgePublisher } from "./eventbridge-publisher";
 export { createFlags } from "./flags";
+export { newJobIds, reimportSequencer } from "./job-ids";
 export { createJobStore } from "./job-store";
 export { createLeases, releaseAbandonedLease } from "./leases";
 export { createRecordStore } from "./record-store";

@@ -8,6 +8,7 @@ import {
 } from "@aws-sdk/client-s3";
 import {
   decodeEventKey,
+  HEAD_BYTES,
   NotFoundError,
   type ObjectInfo,
   type ObjectStore,
@@ -103,7 +104,7 @@ export function createS3ObjectStore({ client, bucket }: S3ObjectStoreOptions): O
 }
 
 /** Bytes fetched by `open`: as many as type inference and the caching source's read-ahead take first. */
-const OPEN_BYTES = 16 * 1024;
+const OPEN_BYTES = HEAD_BYTES;
 
 function objectInfo(key: string, head: HeadObjectCommandOutput | GetObjectCommandOutput): ObjectInfo {
   return {

@@ -1,67 +1,88 @@
-export * from "./bytes/byte-source";
-export * from "./bytes/caching-byte-source";
+export type { ByteSource } from "./bytes/byte-source";
+export { createMemoryByteSource } from "./bytes/byte-source";
+export { createCachingByteSource } from "./bytes/caching-byte-source";
 export { HEAD_BYTES } from "./bytes/head-bytes";
 export type { ObjectReader, OpenedObject } from "./bytes/opened-object";
-export * from "./delivery/deliver";
-export * from "./delivery/delivery";
-export * from "./delivery/outbound-events";
-export * from "./errors";
-export * from "./export/describe-imports";
-export * from "./export/export-pending";
-export * from "./for-each-concurrently";
-export * from "./group-by";
-export * from "./groups/assemble-group";
-export * from "./groups/assemble-series";
-export * from "./groups/group-manifest";
-export * from "./groups/group-result";
-export * from "./groups/natural-sort";
+export { runDeliveries } from "./delivery/deliver";
+export type { Delivery, DeliveryState } from "./delivery/delivery";
+export { DELIVERY_STATES, isOpen } from "./delivery/delivery";
+export type { OutboundEvent, PublishFailure } from "./delivery/outbound-events";
+export { exportWrittenEvent } from "./delivery/outbound-events";
 export {
-  type AdhocImportFile,
-  type AdhocImportFilter,
-  MAX_ADHOC_KEYS,
-  writeAdhocImports,
-} from "./imports/ad-hoc-imports";
-export * from "./imports/build";
-export * from "./imports/counts";
-export * from "./imports/encord-folders";
-export * from "./imports/encord-namespace";
-export * from "./imports/entry";
-export * from "./imports/format";
-export * from "./imports/split";
-export * from "./imports/title";
-export * from "./issues";
-export * from "./jobs/job";
-export * from "./jobs/job-admission";
-export * from "./jobs/job-registry";
-export * from "./jobs/job-step";
-export * from "./jobs/work-message";
-export * from "./json";
-export * from "./keys/classify-key";
-export * from "./keys/object-url";
-export * from "./keys/sequencer";
+  AccessDeniedError,
+  InvalidCursorError,
+  InvalidInputError,
+  isRetryable,
+  KeyTooLongError,
+  NotFoundError,
+  TransientError,
+  WriteConflictError,
+} from "./errors";
+export type { ImportFileSummary } from "./export/describe-imports";
+export { describeImports } from "./export/describe-imports";
+export { EXPORTER_LEASE, exportPending } from "./export/export-pending";
+export { folderOf } from "./groups/group-result";
+export { MAX_ADHOC_KEYS, writeAdhocImports } from "./imports/ad-hoc-imports";
+export type { EntryCounts } from "./imports/counts";
+export { EntryCountsSchema } from "./imports/counts";
+export type { FolderRoute } from "./imports/encord-folders";
+export { parseEncordFolders } from "./imports/encord-folders";
+export type { ImportLimits } from "./imports/split";
+export { DEFAULT_IMPORT_LIMITS, serializeImportFile } from "./imports/split";
+export type { Issue } from "./issues";
+export { issue } from "./issues";
+export type { Job, JobStatus, NewJob, PlanEntry } from "./jobs/job";
+export {
+  JOB_STATUSES,
+  JobContinuationSchema,
+  JobErrorSchema,
+  JobPlanSchema,
+  JobSchema,
+  MAX_JOB_ERRORS,
+  MAX_PLAN_ENTRIES,
+  NewJobSchema,
+  PlanEntrySchema,
+  ReconcileCountsSchema,
+} from "./jobs/job";
+export type { RunningJob } from "./jobs/job-admission";
+export { JOB_LEASE_SECONDS, JobLimitError, JobRunningError, RunningJobSchema } from "./jobs/job-admission";
+export type { JobLease } from "./jobs/job-registry";
+export { admitJob } from "./jobs/job-registry";
+export type { JobStepContext } from "./jobs/job-step";
+export type { RederiveMessage, ReimportMessage, WorkMessage } from "./jobs/work-message";
+export { WorkMessageSchema } from "./jobs/work-message";
+export { isJsonObject, StoredJsonObjectSchema } from "./json";
+export {
+  classifyKey,
+  DEFAULT_SIDECAR_SUFFIXES,
+  DEFAULTS_FILE_NAME,
+  defaultsKeysFor,
+  GROUP_MANIFEST_FILE_NAME,
+  parseSidecarSuffixes,
+  sidecarKeysFor,
+} from "./keys/classify-key";
+export { objectUrlFor, objectUrlFromBase } from "./keys/object-url";
 export { inferBucketSchema, MAX_INFER_KEYS } from "./metadata/infer-bucket-schema";
-export * from "./metadata/infer-schema";
-export * from "./metadata/merge";
-export * from "./metadata/schema";
-export * from "./metadata/schema-diff";
-export { pushSchema, type SchemaPushResult, setSchema } from "./metadata/set-schema";
-export * from "./metadata/sidecar";
-export * from "./metadata/validate";
-export * from "./pipeline/assemble-pipeline";
+export type { MetadataSchema } from "./metadata/schema";
+export { parseMetadataSchema } from "./metadata/schema";
+export { isEmptySchemaDiff, planSchemaPush } from "./metadata/schema-diff";
+export { pushSchema, setSchema } from "./metadata/set-schema";
+export { tooComplexLayerText } from "./metadata/sidecar";
+export { assembleGroupPage, assembleSeriesPage } from "./pipeline/assemble-pipeline";
 export { eventsOfDerivation } from "./pipeline/derivation-events";
-export * from "./pipeline/derive-and-store";
-export * from "./pipeline/ingest-event";
-export * from "./pipeline/pipeline-deps";
-export * from "./pipeline/reconcile";
+export { deriveAndStore } from "./pipeline/derive-and-store";
+export { ingestEvent } from "./pipeline/ingest-event";
+export type { Derivation, PipelineDeps } from "./pipeline/pipeline-deps";
+export { runReconcileStep, startReconcile } from "./pipeline/reconcile";
+export { rederivePage } from "./pipeline/rederive-page";
 export { redriveDeadLetters } from "./pipeline/redrive-dead-letters";
-export * from "./pipeline/rederive-page";
-export * from "./pipeline/reimport";
-export * from "./pipeline/reimport-start";
-export * from "./pipeline/storage-event";
-export * from "./pipeline/with-groups";
+export { runReimportPage } from "./pipeline/reimport";
+export type { JobStartIds } from "./pipeline/reimport-start";
+export { startReimport } from "./pipeline/reimport-start";
+export type { StorageEvent } from "./pipeline/storage-event";
+export { decodeEventKey, encodeEventKey, StorageEventSchema } from "./pipeline/storage-event";
 export type {
   DeadLetterMessage,
-  DeadLetterPage,
   DeadLetterQueueName,
   DeadLetters,
   RedriveFailure,
@@ -76,21 +97,24 @@ export type { ExportsBucket } from "./ports/exports-bucket";
 export type { Flags } from "./ports/flags";
 export type { JobStore } from "./ports/job-store";
 export type { Leases } from "./ports/leases";
-export type { ListedObject, ObjectInfo, ObjectStore } from "./ports/object-store";
+export type { ObjectInfo, ObjectStore } from "./ports/object-store";
 export type { RecordStore, StoredRecord } from "./ports/record-store";
 export type { SchemaStore } from "./ports/schema-store";
 export type { WorkQueue } from "./ports/work-queue";
-export * from "./probes/probe-media";
-export * from "./probes/probe-types";
-export * from "./records/changes";
-export * from "./records/derive";
-export { EDIT_ATTEMPTS, editMetadata, type MetadataEditMode } from "./records/edit-metadata";
-export { listRecords, scanRecords } from "./records/list-records";
-export * from "./records/listing";
-export * from "./records/media-metadata";
+export { probeMedia } from "./probes/probe-media";
+export type { ProbeSettings } from "./probes/probe-types";
+export { DEFAULT_PROBE_SETTINGS } from "./probes/probe-types";
+export { changedFields } from "./records/changes";
+export type { MetadataEditMode } from "./records/edit-metadata";
+export { EDIT_ATTEMPTS, editMetadata } from "./records/edit-metadata";
+export { listRecords } from "./records/list-records";
+export type { ListingSource, RecordFilter } from "./records/listing";
+export { isGroupType, listingSource, matchesFilter } from "./records/listing";
 export { readRecord } from "./records/read-record";
-export * from "./records/record";
-export * from "./scan/plan-listing";
-export * from "./scan/scan-listing";
-export * from "./typing/data-type";
-export * from "./typing/infer-type";
+export type { SluiceRecord } from "./records/record";
+export { ProvenanceSchema, RECORD_STATUSES, SluiceRecordSchema } from "./records/record";
+export { planListing } from "./scan/plan-listing";
+export type { ScanResult } from "./scan/scan-listing";
+export { scanListing } from "./scan/scan-listing";
+export { DATA_TYPES, GROUP_TYPES } from "./typing/data-type";
+export { inferDataType } from "./typing/infer-type";

@@ -1,5 +1,4 @@
-import { reimportSequencer } from "@sluice/api";
-import { jobLeaseAt } from "@sluice/aws";
+import { newJobIds } from "@sluice/aws";
 import { JobLimitError, JobRunningError, startReconcile } from "@sluice/core";
 import type { Deps } from "./deps";
 import { ulid } from "./ids";
@@ -13,7 +12,7 @@ import { ulid } from "./ids";
 export function createReconcileHandler(d: Deps, prefix: string) {
   return async () => {
     const now = Date.now();
-    const ids = { id: ulid(now), sequencer: reimportSequencer(now), leaseUntil: jobLeaseAt(now).until };
+    const ids = newJobIds(ulid(now), now);
     try {
       const started = await startReconcile({ ...d.pipeline, jobs: d.jobs }, prefix, ids);
       d.logger.info("reconcile started", { jobId: started.id, prefix });

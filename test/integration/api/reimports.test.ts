@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createApp, reimportSequencer } from "../../../packages/api/src/index";
+import { createApp } from "../../../packages/api/src/index";
+import { reimportSequencer } from "../../../packages/aws/src/job-ids";
 import {
   JOB_LEASE_SECONDS,
   runReimportPage,

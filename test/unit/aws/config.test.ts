@@ -128,6 +128,15 @@ describe("parseConfig", () => {
     expect(error.retryable).toBe(false);
   });
 
+  it("refuses an API_TOKEN that no bearer header can carry, and keeps a base64url one", () => {
+    const kept = parseConfig({ ...MINIMAL, API_TOKEN: "Abc-_123.456~+/xyz==" });
+    const error = configError({ ...MINIMAL, API_TOKEN: "sixteen chars with spaces" });
+
+    expect(kept.apiToken).toBe("Abc-_123.456~+/xyz==");
+    expect(error.problems.map((p) => p.key)).toEqual(["API_TOKEN"]);
+    expect(error.message).toMatch(/API_TOKEN: must use only letters, digits/);
+  });
+
   it("reads EVENT_BUS_NAME and WEBHOOK_URL when set and names both when they are malformed", () => {
     const hook = "http://127.0.0.1:9/hook";
     const config = parseConfig({ ...MINIMAL, EVENT_BUS_NAME: "default", WEBHOOK_URL: hook });

@@ -1,7 +1,7 @@
 import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
 import { startReconcile } from "@sluice/core";
+import { newJobIds } from "../../../aws/src/job-ids";
 import type { ApiDeps } from "../api-deps";
-import { newJobIds } from "../job-ids";
 import { ERROR_RESPONSES, JOB_ADMISSION_RESPONSES, jsonResponse } from "../schemas";
 
 /** Zod schema for the body of `POST /reconcile`: a prefix (none or `""`: the whole bucket). */

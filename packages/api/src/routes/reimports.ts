@@ -7,8 +7,8 @@ import {
   ReconcileCountsSchema,
   startReimport,
 } from "@sluice/core";
+import { newJobIds } from "../../../aws/src/job-ids";
 import type { ApiDeps } from "../api-deps";
-import { newJobIds } from "../job-ids";
 import { requireJsonBody } from "../require-json-body";
 import { ERROR_RESPONSES, JOB_ADMISSION_RESPONSES, jsonResponse } from "../schemas";
 

@@ -1,7 +1,7 @@
-export * from "./encord-client";
-export * from "./encord-errors";
-export * from "./encord-origin";
-export * from "./encord-transport";
-export * from "./openssh-key";
-export * from "./sign-request";
-export * from "./upload-job-state";
+export type { EncordClient } from "./encord-client";
+export { createEncordClient } from "./encord-client";
+export { EncordApiError } from "./encord-errors";
+export { resolveEncordOrigin } from "./encord-origin";
+export type { EncordFetch } from "./encord-transport";
+export { EncordKeyError, parseEncordKey } from "./openssh-key";
+export { contentDigest, signatureBase, signRequest } from "./sign-request";

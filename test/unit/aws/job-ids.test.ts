@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { newJobIds, reimportSequencer } from "../../../packages/api/src/job-ids";
+import { newJobIds, reimportSequencer } from "../../../packages/aws/src/job-ids";
 
 describe("reimportSequencer", () => {
   it("grows with the time and ends in 8 random hex digits", () => {

@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
-import { jobLeaseAt } from "@sluice/aws";
 import type { JobStartIds } from "@sluice/core";
+import { jobLeaseAt } from "./running-jobs";
 
 /**
  * A reimport's sequencer: 12 hex digits of the time in ms, then 8 random ones, so that a later job's
