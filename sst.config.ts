@@ -19,6 +19,8 @@ export default $config({
   async run() {
     const { trustOnlyLambda } = await import("./stacks/function-roles");
     trustOnlyLambda();
+    const { bundleWithProjectSettings } = await import("./stacks/function-bundles");
+    bundleWithProjectSettings();
     const { preflight } = await import("./stacks/preflight");
     await preflight();
     const storage = await import("./stacks/storage");

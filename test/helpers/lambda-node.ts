@@ -3,6 +3,7 @@ import { existsSync } from "node:fs";
 import { copyFile, mkdir, mkdtemp } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { dirname, join, relative } from "node:path";
+import { FUNCTION_NODEJS_BUILD } from "../../stacks/function-build";
 import { type BuiltFunction, buildFunction, PROJECT_ROOT } from "./sst-synth/build-function";
 
 /** The six functions the stacks deploy, as their `handler` strings. */
@@ -37,13 +38,15 @@ export function lambdaNode(): string {
   );
 }
 
-/** Builds the given handlers (all six by default) as SST builds them, into `out`. */
+/** Builds the given handlers (all six by default) as SST builds them, with the stacks' build settings, into `out`. */
 export async function buildBundles(
   out: string,
   handlers: readonly LambdaHandler[] = LAMBDA_HANDLERS,
 ): Promise<Map<LambdaHandler, BuiltFunction>> {
   const built = await Promise.all(
-    handlers.map(async (handler) => [handler, await buildFunction(handler, out)] as const),
+    handlers.map(
+      async (handler) => [handler, await buildFunction(handler, out, FUNCTION_NODEJS_BUILD)] as const,
+    ),
   );
   return new Map(built);
 }

@@ -1,6 +1,7 @@
 import { mkdir, stat } from "node:fs/promises";
 import { dirname, join, resolve } from "node:path";
-import { type BuildOptions, build } from "esbuild";
+import { pathToFileURL } from "node:url";
+import { type BuildOptions, build, type Plugin } from "esbuild";
 
 /** The project root: where `functions/` and `sst.config.ts` live. */
 export const PROJECT_ROOT = resolve(import.meta.dirname, "../../..");
@@ -36,11 +37,21 @@ export interface BuiltFunction {
   bytes: number;
 }
 
+/** The part of a function's `nodejs` settings (SST's `Runtime.Build` properties) that changes its bundle here. */
+export interface NodejsBuildSettings {
+  /** A file exporting a list of esbuild plugins by default, relative to the project root (`nodejs.plugins`). */
+  plugins?: string;
+}
+
 /**
  * Builds one handler (`functions/ingest.handler`) as SST does for `nodejs22.x` into `out`:
- * `functions/ingest.mjs`, exporting `handler`.
+ * `functions/ingest.mjs`, exporting `handler`, with the function's `nodejs` settings.
  */
-export async function buildFunction(handler: string, out: string): Promise<BuiltFunction> {
+export async function buildFunction(
+  handler: string,
+  out: string,
+  nodejs: NodejsBuildSettings = {},
+): Promise<BuiltFunction> {
   const dot = handler.lastIndexOf(".");
   const modulePath = handler.slice(0, dot);
   const exportName = handler.slice(dot + 1);
@@ -54,8 +65,17 @@ export async function buildFunction(handler: string, out: string): Promise<Built
     keepNames: true,
     minify: true,
     external: ["sharp", "pg-native"],
+    plugins: nodejs.plugins ? await loadPlugins(nodejs.plugins) : [],
     metafile: false,
   });
   if (result.errors.length > 0) throw new Error(result.errors.map((e) => e.text).join("\n"));
   return { out, file, handler: `${modulePath}.${exportName}`, bytes: (await stat(file)).size };
+}
+
+/** SST's CLI imports the file from its working directory, the project root, and uses its default export. */
+async function loadPlugins(file: string): Promise<Plugin[]> {
+  const mod: { default?: unknown } = await import(pathToFileURL(resolve(PROJECT_ROOT, file)).href);
+  if (!Array.isArray(mod.default))
+    throw new Error(`${file} does not export a list of esbuild plugins by default`);
+  return mod.default as Plugin[];
 }

@@ -62,10 +62,13 @@ function startRpcServer(workDir: string): Promise<Server> {
         if (method === "Runtime.Build") {
           const functionID = String(args.functionID);
           const handler = String(args.handler);
+          // The function's `nodejs` settings, as SST's Function component sends them.
+          const properties = (args.properties ?? {}) as { plugins?: unknown };
+          const nodejs = typeof properties.plugins === "string" ? { plugins: properties.plugins } : {};
           const out = join(workDir, "artifacts", `${functionID}-src`);
           await rm(out, { recursive: true, force: true });
           const cached = request.buildCache
-            ? join(request.buildCache, handler.replace(/[^\w.-]/g, "_"))
+            ? join(request.buildCache, `${handler} ${nodejs.plugins ?? ""}`.replace(/[^\w.-]/g, "_"))
             : null;
           if (cached) {
             try {
@@ -73,14 +76,14 @@ function startRpcServer(workDir: string): Promise<Server> {
             } catch {
               // Built aside and renamed into place: another synthesis may be filling the same cache.
               const aside = `${cached}.${process.pid}`;
-              await buildFunction(handler, aside);
+              await buildFunction(handler, aside, nodejs);
               await rename(aside, cached).catch(() => rm(aside, { recursive: true, force: true }));
               await cp(cached, out, { recursive: true });
             }
           } else {
-            await buildFunction(handler, out);
+            await buildFunction(handler, out, nodejs);
           }
-          recording.builds.push({ functionID, handler, runtime: String(args.runtime ?? ""), out });
+          recording.builds.push({ functionID, handler, runtime: String(args.runtime ?? ""), out, ...nodejs });
           return reply({ result: { handler, out, errors: [], sourcemaps: [] }, error: null });
         }
         if (method === "Provider.Aws.Bootstrap")

@@ -80,10 +80,14 @@ async function listFiles(dir: string): Promise<string[]> {
 
 async function cached(scenario: Scenario): Promise<SynthRecording> {
   const dir = join(PROJECT_ROOT, "node_modules/.cache/sluice-synth");
-  // Bundles depend on the handlers' sources only, so scenarios share them while those stay the same; the
-  // recording names each bundle's hash, so it is kept per sources too.
+  // Bundles depend on the handlers' sources and the stacks' build settings (esbuild plugins) only, so scenarios
+  // share them while those stay the same; the recording names each bundle's hash, so it is kept per sources too.
   const sources = createHash("sha256");
-  for (const f of [...(await listFiles("functions")), ...(await listFiles("packages"))].sort())
+  for (const f of [
+    ...(await listFiles("functions")),
+    ...(await listFiles("packages")),
+    ...(await listFiles("stacks")),
+  ].sort())
     if (!f.includes("node_modules")) sources.update(f).update(await readFile(join(PROJECT_ROOT, f)));
   const sourcesHash = sources.digest("hex").slice(0, 16);
   const file = join(dir, `${await inputsHash(scenario)}-${sourcesHash}.json`);

@@ -41,5 +41,6 @@ export interface SynthRecording {
   outputs: Record<string, unknown>;
   /** Unhandled rejections and thrown errors, as `Name: message`; empty when the synthesis succeeded. */
   errors: string[];
-  builds: { functionID: string; handler: string; runtime: string; out: string }[];
+  /** Each `Runtime.Build` the program asked for, with the `nodejs.plugins` file it gave, if any. */
+  builds: { functionID: string; handler: string; runtime: string; out: string; plugins?: string }[];
 }

@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { tableDefinition } from "../../../packages/aws/src/table";
+import { FUNCTION_NODEJS_BUILD } from "../../../stacks/function-build";
 import { scheduleProblem } from "../../../stacks/schedule";
 import { assertLeastPrivilege } from "../../helpers/least-privilege";
 import { PROJECT_ROOT } from "../../helpers/sst-synth/build-function";
@@ -76,6 +77,15 @@ describe("sst.config.ts under SST's real components", () => {
       "functions/reconcile.handler",
       "functions/work.handler",
     ]);
+  });
+
+  it("bundles every function with the build settings the bundle test and bench:cold use", () => {
+    expect(delivery.builds.length).toBeGreaterThanOrEqual(6);
+    for (const build of [...base.builds, ...delivery.builds])
+      expect({ handler: build.handler, plugins: build.plugins }).toEqual({
+        handler: build.handler,
+        plugins: FUNCTION_NODEJS_BUILD.plugins,
+      });
   });
 
   it("trusts only the Lambda service in every function role (SST 4.17.1 adds the account root)", () => {
