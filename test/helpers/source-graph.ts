@@ -185,6 +185,24 @@ export function importsOfFunctions(root: string): string[] {
   );
 }
 
+/** Each import that reaches into another package past its `index.ts` (a relative path or `@sluice/x/…`), as "file: specifier". */
+export function importsPastPackageEntry(root: string): string[] {
+  const packages = join(root, "packages");
+  const packageOf = (path: string): string | null => {
+    const inside = relative(packages, path).split(sep);
+    return inside[0] === undefined || inside[0] === ".." || inside.length < 2 ? null : inside[0];
+  };
+  return codeFilesUnder(packages).flatMap((file) =>
+    specifiersOf(readFileSync(file, "utf8"))
+      .filter((s) =>
+        s.startsWith(".")
+          ? (packageOf(resolve(dirname(file), s)) ?? packageOf(file)) !== packageOf(file)
+          : /^@sluice\/[^/]+\/./.test(s),
+      )
+      .map((s) => `${display(root, file)}: ${s}`),
+  );
+}
+
 const DECLARED =
   /^export\s+(?:declare\s+)?(?:async\s+)?(?:const|let|var|function\s*\*?|abstract\s+class|class|type|interface|enum|namespace)\s+([\w$]+)/;
 const LISTED = /^export\s+(?:type\s+)?\{([^}]*)\}/;

@@ -5,6 +5,7 @@ import {
   filesAtRoot,
   importCycles,
   importsOfFunctions,
+  importsPastPackageEntry,
   nonEntryPoints,
   starExports,
 } from "../helpers/source-graph";
@@ -26,6 +27,10 @@ describe("packages/*/src", () => {
 describe("packages", () => {
   it("imports nothing from functions/ when code needs a factory, id or helper", () => {
     expect(importsOfFunctions(ROOT)).toEqual([]);
+  });
+
+  it("reach another package only through its index.ts when they import each other", () => {
+    expect(importsPastPackageEntry(ROOT)).toEqual([]);
   });
 });
 

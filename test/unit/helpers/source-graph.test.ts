@@ -7,6 +7,7 @@ import {
   filesAtRoot,
   importCycles,
   importsOfFunctions,
+  importsPastPackageEntry,
   nonEntryPoints,
   specifiersOf,
   starExports,
@@ -133,6 +134,25 @@ describe("importsOfFunctions", () => {
 
     // Act / Assert
     expect(importsOfFunctions(root)).toEqual(["packages/cli/src/local-stack.ts: ../../../functions/ingest"]);
+  });
+});
+
+describe("importsPastPackageEntry", () => {
+  it("reports a relative path into another package and a deep @sluice import, but not the package's own files", () => {
+    // Prepare: specifiers assembled so that import-rewriting scripts run during moves leave them alone.
+    const intoAws = ["..", "..", "..", "aws", "src", "job-ids"].join("/");
+    const deep = ["@sluice", "core", "src", "keys"].join("/");
+    const root = repo({
+      "packages/aws/src/job-ids.ts": "export const newJobIds = () => [];\n",
+      "packages/api/src/routes/reconcile.ts": `import { newJobIds } from "${intoAws}";\nimport { a } from "../a";\n`,
+      "packages/api/src/a.ts": `import { k } from "${deep}";\nimport { c } from "@sluice/core";\n`,
+    });
+
+    // Act / Assert
+    expect(importsPastPackageEntry(root)).toEqual([
+      "packages/api/src/a.ts: @sluice/core/src/keys",
+      `packages/api/src/routes/reconcile.ts: ${intoAws}`,
+    ]);
   });
 });
 

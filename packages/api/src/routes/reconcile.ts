@@ -1,6 +1,6 @@
 import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
+import { newJobIds } from "@sluice/aws";
 import { startReconcile } from "@sluice/core";
-import { newJobIds } from "../../../aws/src/job-ids";
 import type { ApiDeps } from "../api-deps";
 import { ERROR_RESPONSES, JOB_ADMISSION_RESPONSES, jsonResponse } from "../schemas";
 

@@ -1,4 +1,5 @@
 import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
+import { newJobIds } from "@sluice/aws";
 import {
   JOB_STATUSES,
   JobPlanSchema,
@@ -7,7 +8,6 @@ import {
   ReconcileCountsSchema,
   startReimport,
 } from "@sluice/core";
-import { newJobIds } from "../../../aws/src/job-ids";
 import type { ApiDeps } from "../api-deps";
 import { requireJsonBody } from "../require-json-body";
 import { ERROR_RESPONSES, JOB_ADMISSION_RESPONSES, jsonResponse } from "../schemas";
