@@ -1,6 +1,6 @@
 import { createPrivateKey, generateKeyPairSync, type KeyObject, sign, verify } from "node:crypto";
 import { describe, expect, it } from "vitest";
-import { EncordKeyError, parseEncordKey } from "../../../packages/aws/src/encord";
+import { EncordKeyError, parseEncordKey } from "../../../../packages/aws/src/encord";
 
 const VECTOR_SEED = Buffer.from(Array.from({ length: 32 }, (_, index) => index));
 const VECTOR_KEY_ID = "03a107bff3ce10be1d70dd18e74bc09967e4d6309ba50d5f1ddc8664125531b8";

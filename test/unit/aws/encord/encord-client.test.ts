@@ -6,7 +6,7 @@ import {
   type EncordFetch,
   resolveEncordOrigin,
   signatureBase,
-} from "../../../packages/aws/src/encord";
+} from "../../../../packages/aws/src/encord";
 
 const KEY = createPrivateKey({
   key: Buffer.concat([

@@ -1,6 +1,6 @@
 import { createPrivateKey, createPublicKey, verify } from "node:crypto";
 import { describe, expect, it } from "vitest";
-import { contentDigest, signatureBase, signRequest } from "../../../packages/aws/src/encord";
+import { contentDigest, signatureBase, signRequest } from "../../../../packages/aws/src/encord";
 
 // The §1.6 vectors, produced by the Encord SDK's own sign_request with created pinned to 1700000000.
 const SEED = Buffer.from(Array.from({ length: 32 }, (_, index) => index));

@@ -1,7 +1,7 @@
 import { createHash, createPublicKey, generateKeyPairSync, type KeyObject, sign } from "node:crypto";
 import { afterEach, describe, expect, it } from "vitest";
 import { z } from "zod";
-import { type FakeEncord, startFakeEncord } from "../../../packages/cli/src/fake-encord/index";
+import { type FakeEncord, startFakeEncord } from "../../../../packages/cli/src/fake-encord/index";
 
 const FOLDER = "11111111-1111-4111-8111-111111111111";
 const INTEGRATION = "22222222-2222-4222-8222-222222222222";

@@ -1,7 +1,7 @@
 import { createPrivateKey } from "node:crypto";
 import { createServer } from "node:http";
 import { describe, expect, it } from "vitest";
-import { createEncordClient, EncordApiError, type EncordFetch } from "../../../packages/aws/src/encord";
+import { createEncordClient, EncordApiError, type EncordFetch } from "../../../../packages/aws/src/encord";
 
 const KEY = createPrivateKey({
   key: Buffer.concat([Buffer.from("302e020100300506032b657004220420", "hex"), Buffer.alloc(32, 9)]),

@@ -6,7 +6,7 @@ import {
   registerKeyObject,
   type VerifyOptions,
   verifySignature,
-} from "../../../packages/cli/src/fake-encord/index";
+} from "../../../../packages/cli/src/fake-encord/index";
 
 // encord-api.md §1.6: seed 00..1f, created pinned to 1700000000, signatures from the SDK's own sign_request.
 const SEED = Buffer.from(Array.from({ length: 32 }, (_, index) => index));
