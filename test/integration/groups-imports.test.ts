@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { createApiDeps } from "../../packages/lambda/src/api-deps";
 import { createApp } from "../../packages/api/src/index";
 import { ImportFileSchema } from "../../packages/core/src/imports/format";
+import { createApiDeps } from "../../packages/lambda/src/api-deps";
 import { callApi } from "../helpers/api-request";
 import { runCli } from "../helpers/cli";
 import { dicomFile } from "../helpers/dicom-writer";

@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { createApiDeps } from "../../packages/lambda/src/api-deps";
 import { createApp } from "../../packages/api/src/index";
+import { createApiDeps } from "../../packages/lambda/src/api-deps";
 import { callApi } from "../helpers/api-request";
 import { shuffled, urlsOf } from "../helpers/group-entries";
 import { mediaBytes } from "../helpers/media";

@@ -14,10 +14,10 @@ import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand } from "@aws-s
 import type { LambdaFunctionURLEvent, SQSEvent } from "aws-lambda";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
-import { createDeps, type Deps } from "../../packages/lambda/src/deps";
 import { parseConfig } from "../../packages/aws/src/index";
 import { type FakeEncord, startFakeEncord } from "../../packages/cli/src/fake-encord/index";
 import { WorkMessageSchema } from "../../packages/core/src/index";
+import { createDeps, type Deps } from "../../packages/lambda/src/deps";
 import {
   createRecordsTable,
   type Dynalite,

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { createApp } from "../../packages/api/src/index";
 import { createApiDeps } from "../../packages/lambda/src/api-deps";
 import { createReconcileHandler } from "../../packages/lambda/src/reconcile-handler";
-import { createApp } from "../../packages/api/src/index";
 import { callApi } from "../helpers/api-request";
 import { mediaBytes } from "../helpers/media";
 import { type PipelineHarness, startPipeline } from "../helpers/pipeline-harness";

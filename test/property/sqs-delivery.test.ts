@@ -3,9 +3,9 @@ import type { Context, SQSEvent } from "aws-lambda";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
-import { createSqsBatchHandler } from "../../packages/lambda/src/sqs-batch";
 import { createMemoryQueue } from "../../packages/cli/src/local/memory-queue";
 import { TransientError } from "../../packages/core/src/index";
+import { createSqsBatchHandler } from "../../packages/lambda/src/sqs-batch";
 import { createHandlerDeps } from "../helpers/batch-handler";
 import { createFakePipeline } from "../helpers/fakes";
 
