@@ -1,4 +1,5 @@
-// `npm run bench:cold [runs]`: each Lambda bundle built as SST 4.17.1 builds it, its minified size, and its cold
+// `npm run bench:cold [runs]`: each Lambda bundle built as SST 4.17.1 builds it (with the stacks' `nodejs` settings,
+// stacks/function-build.ts: the esbuild plugin that keeps zod's English locale alone), its minified size, and its cold
 // import on Node 22 (the nodejs22.x runtime) in fresh processes, each from an empty folder holding only the bundle.
 // "init" is measured in the child: performance.now() once `await import(bundle)` is done, i.e. from process start
 // (Node's own start included, as in Lambda's Init Duration), with the CPU time spent by then beside it (which a busy
