@@ -1,6 +1,6 @@
 import { encordRoutingEnvironment } from "./encord";
 import { eventBus, eventsEnvironment, functionEnvironment } from "./ingest";
-import { putEvents, readRecordOverflow, writeImports, writeRecords } from "./permissions";
+import { putEvents, readRecordOverflow, scanPendingExports, writeImports, writeRecords } from "./permissions";
 import { exportsBucket, table } from "./storage";
 
 /** Shorter than the exporter's five-minute lease (functions/export.ts), so a run never outlives its lease. */
@@ -21,6 +21,7 @@ export const exporter = new sst.aws.CronV2("Export", {
     },
     permissions: [
       ...writeRecords(table, ["GetItem", "BatchGetItem", "PutItem", "UpdateItem"], { query: true }),
+      ...scanPendingExports(table),
       ...readRecordOverflow(exportsBucket),
       ...writeImports(exportsBucket),
       ...putEvents(eventBus),

@@ -36,6 +36,11 @@ export function scanRecords(table: HasArn): Permission[] {
   return [{ actions: ["dynamodb:Scan"], resources: [table.arn] }];
 }
 
+/** The exporter reads the sparse pendingExport index whole with one Scan while it is small (an idle run: one request). */
+export function scanPendingExports(table: HasArn): Permission[] {
+  return [{ actions: ["dynamodb:Scan"], resources: [$interpolate`${table.arn}/index/pendingExport`] }];
+}
+
 /** Oversized record payloads under `records/` in the exports bucket (design.md "Records", overflow): written with their record. */
 export function writeRecordOverflow(exportsBucket: HasArn): Permission[] {
   return [

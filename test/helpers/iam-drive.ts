@@ -10,9 +10,15 @@ import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { EventBridgeClient } from "@aws-sdk/client-eventbridge";
 import { DeleteObjectCommand, PutObjectCommand } from "@aws-sdk/client-s3";
 import { SQSClient } from "@aws-sdk/client-sqs";
+import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import type { Context } from "aws-lambda";
 import { createApp } from "../../packages/api/src/index";
-import { createSqsDeadLetters, createSqsWorkQueue, parseConfig } from "../../packages/aws/src/index";
+import {
+  createRecordStore,
+  createSqsDeadLetters,
+  createSqsWorkQueue,
+  parseConfig,
+} from "../../packages/aws/src/index";
 import { type FakeEncord, startFakeEncord } from "../../packages/cli/src/fake-encord/index";
 import { createS3rverBridge } from "../../packages/cli/src/local/s3rver-bridge";
 import { createApiDeps } from "../../packages/lambda/src/api-deps";
@@ -149,6 +155,8 @@ export interface DrivenFunction {
   environment: Record<string, string>;
   /** Its S3 client, for injecting a fault inside its recorder. */
   s3: Deps["s3"];
+  /** Its DynamoDB client (recorded), for a second adapter over the same calls. */
+  dynamo: DynamoDBClient;
 }
 
 /**
@@ -213,7 +221,7 @@ export function instantiate(world: IamWorld, fn: DeployedFunction): DrivenFuncti
     ...(deadLetters ? { deadLetters } : {}),
   };
   const deps = createDeps(config, clients, logger);
-  return { name: fn.name, deps, calls, environment: env, s3 };
+  return { name: fn.name, deps, calls, environment: env, s3, dynamo };
 }
 
 /** A Lambda context for a scheduled or queued invocation. */
@@ -458,7 +466,19 @@ export async function driveDefault(world: IamWorld, set: DrivenSet): Promise<voi
   // The overflowing record shrinks: its payload in `records/` is deleted; then the exporter takes what is pending.
   await put("m/big.png.metadata.json", json({ small: true }));
   await settle();
-  await exportRun({}, lambdaContext("export"));
+  // A pending index larger than one Scan page is queried shard by shard: a store that never probes takes that path.
+  const { pipeline } = exporter.deps;
+  const probing = pipeline.records;
+  pipeline.records = createRecordStore({
+    doc: DynamoDBDocumentClient.from(exporter.dynamo, { marshallOptions: { removeUndefinedValues: true } }),
+    tableName: exporter.deps.config.tableName,
+    s3: exporter.s3,
+    exportsBucket: exporter.deps.config.exportsBucket,
+    pendingProbeEntries: 0,
+  });
+  await exportRun({}, lambdaContext("export")).finally(() => {
+    pipeline.records = probing;
+  });
 }
 
 /** The delivery stage's functions: the exporter queues deliveries, the poller runs them, the API shows them. */

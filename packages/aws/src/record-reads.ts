@@ -1,5 +1,10 @@
 import { setTimeout as sleep } from "node:timers/promises";
-import { BatchGetCommand, type DynamoDBDocumentClient, QueryCommand } from "@aws-sdk/lib-dynamodb";
+import {
+  BatchGetCommand,
+  type DynamoDBDocumentClient,
+  QueryCommand,
+  ScanCommand,
+} from "@aws-sdk/lib-dynamodb";
 import { TransientError } from "@sluice/core";
 import { z } from "zod";
 import { callDynamo } from "./dynamo-errors";
@@ -43,27 +48,69 @@ export async function batchGetItems(
   return found;
 }
 
+/** Index entries one Scan of the whole pendingExport index reads, by default, before the listing queries it shard by shard. */
+export const PENDING_PROBE_ENTRIES = 1_000;
+
 /**
  * The main keys of the pendingExport index's entries changed at or before `changedBefore`, oldest first, at
- * most `limit` (a key may appear twice while the index holds a stale entry): each shard of the index is
+ * most `limit` (a key may appear twice while the index holds a stale entry). The index is sparse (an entry
+ * only while a record is pending), so one Scan of it usually reads it whole: an idle run costs one request,
+ * not one per shard. When the Scan stops before the end, each shard is queried: each shard of the index is
  * already sorted, so the oldest `limit` of each shard, merged, are enough.
  */
 export async function queryPending(
   doc: DynamoDBDocumentClient,
   tableName: string,
-  shards: number,
+  index: { shards: number; probe: number },
   changedBefore: string,
   limit: number,
 ): Promise<string[]> {
   if (limit <= 0) return [];
-  const perShard = await Promise.all(
-    Array.from({ length: shards }, (_, shard) => queryShard(doc, tableName, shard, changedBefore, limit)),
-  );
-  return perShard
-    .flat()
+  const { shards, probe } = index;
+  const whole = probe > 0 ? await scanPendingIndex(doc, tableName, changedBefore, probe) : null;
+  const entries =
+    whole ??
+    (
+      await Promise.all(
+        Array.from({ length: shards }, (_, shard) => queryShard(doc, tableName, shard, changedBefore, limit)),
+      )
+    ).flat();
+  return entries
     .sort((a, b) => (a.sk < b.sk ? -1 : a.sk > b.sk ? 1 : 0))
     .slice(0, limit)
     .map((entry) => entry.pk);
+}
+
+/**
+ * Every entry of the pendingExport index changed at or before `changedBefore`, when one Scan page holds the
+ * whole index; null when it does not (more than `probe` entries, or a 1 MB page of large items).
+ */
+async function scanPendingIndex(
+  doc: DynamoDBDocumentClient,
+  tableName: string,
+  changedBefore: string,
+  probe: number,
+): Promise<{ sk: string; pk: string }[] | null> {
+  const out = await callDynamo(`Scan ${PENDING_EXPORT_INDEX}`, () =>
+    doc.send(
+      new ScanCommand({
+        TableName: tableName,
+        IndexName: PENDING_EXPORT_INDEX,
+        ProjectionExpression: "pk, pendingSk",
+        Limit: probe,
+      }),
+    ),
+  );
+  if (out.LastEvaluatedKey !== undefined) return null;
+  // As the shard queries' key condition: a pk starts with an ASCII bucket name, so "#" then U+FFFF sorts after
+  // every pk of the same instant in JavaScript's order as in DynamoDB's.
+  const bound = `${changedBefore}#\uffff`;
+  return (out.Items ?? []).flatMap((item) => {
+    const parsed = PendingItemSchema.safeParse(item);
+    return parsed.success && parsed.data.pendingSk <= bound
+      ? [{ sk: parsed.data.pendingSk, pk: parsed.data.pk }]
+      : [];
+  });
 }
 
 async function queryShard(

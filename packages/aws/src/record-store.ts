@@ -13,7 +13,7 @@ import {
   recordPk,
   toItem,
 } from "./record-item";
-import { batchGetItems, queryPending } from "./record-reads";
+import { batchGetItems, PENDING_PROBE_ENTRIES, queryPending } from "./record-reads";
 import { createRecordScan } from "./record-scan";
 
 /** What the record store needs: clients built elsewhere, the table, and the exports bucket for overflow. */
@@ -24,6 +24,11 @@ export interface RecordStoreOptions {
   exportsBucket: string;
   /** Partitions of each sparse index; changing it strands items written under the old count. */
   shards?: number;
+  /**
+   * Entries of the pendingExport index one Scan reads before the pending listing queries it shard by shard
+   * (see `queryPending`); 0: query the shards at once.
+   */
+  pendingProbeEntries?: number;
 }
 
 /** Items above this move their payload to S3: under DynamoDB's 400 KB, with room for index attributes. */
@@ -34,7 +39,7 @@ const PAYLOAD_READ_ATTEMPTS = 3;
 
 /** Creates the record store over the records table (design.md "Records"); leases, flags, schema and jobs share the table through their own adapters. */
 export function createRecordStore(options: RecordStoreOptions): RecordStore {
-  const { doc, tableName, shards = 16 } = options;
+  const { doc, tableName, shards = 16, pendingProbeEntries = PENDING_PROBE_ENTRIES } = options;
   const overflow = createOverflowStore(options.s3, options.exportsBucket);
 
   async function readItem(pk: string): Promise<unknown> {
@@ -143,7 +148,13 @@ export function createRecordStore(options: RecordStoreOptions): RecordStore {
     },
 
     async listPending(changedBefore, limit) {
-      const pks = await queryPending(doc, tableName, shards, changedBefore, limit);
+      const pks = await queryPending(
+        doc,
+        tableName,
+        { shards, probe: pendingProbeEntries },
+        changedBefore,
+        limit,
+      );
       // The index's copies only name candidates: an index read is eventually consistent in AWS, and dynalite
       // writes index entries before their item, so a kill -9 between the two leaves an entry of a write that
       // never happened, forever. Each candidate is read again from the table, consistently.

@@ -1,12 +1,14 @@
 import { createHash } from "node:crypto";
+import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { ListObjectsV2Command } from "@aws-sdk/client-s3";
-import { GetCommand, ScanCommand } from "@aws-sdk/lib-dynamodb";
+import { DynamoDBDocumentClient, GetCommand, ScanCommand } from "@aws-sdk/lib-dynamodb";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { recordPk, shardOf } from "../../../packages/aws/src/record-item";
 import { createRecordStore } from "../../../packages/aws/src/record-store";
 import { BY_STATUS_INDEX, PENDING_EXPORT_INDEX } from "../../../packages/aws/src/table";
 import { InvalidCursorError, WriteConflictError } from "../../../packages/core/src/errors";
 import type { RecordStore, StoredRecord } from "../../../packages/core/src/ports/record-store";
+import { type RecordedCall, recordCalls } from "../../helpers/aws-call-recorder";
 import {
   createRecordsTable,
   type Dynalite,
@@ -29,6 +31,18 @@ afterAll(async () => {
   await dynamo?.stop();
   await s3?.stop();
 });
+
+/** A store over a table of its own whose DynamoDB calls are recorded (operation names, in order). */
+async function recordedStore(shards?: number): Promise<{ store: RecordStore; operations: () => string[] }> {
+  const { tableName } = await newStore(shards);
+  const credentials = { accessKeyId: "test", secretAccessKey: "test" };
+  const client = new DynamoDBClient({ endpoint: dynamo.endpoint, region: "us-east-1", credentials });
+  const calls: RecordedCall[] = [];
+  recordCalls(client, "dynamodb", calls);
+  const doc = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
+  const store = createRecordStore({ doc, tableName, s3: s3.client, exportsBucket: EXPORTS, shards });
+  return { store, operations: () => calls.splice(0).map((call) => call.operation) };
+}
 
 /** A fresh table per test, so that tests share the emulators but not their items. */
 async function newStore(shards?: number): Promise<{ store: RecordStore; tableName: string }> {
@@ -301,6 +315,48 @@ describe("createRecordStore", () => {
       Array.from({ length: 6 }, (_, index) => `big-${index}.mp4`),
     );
     expect(pending.every((record) => record.clientMetadata.filler === filler)).toBe(true);
+  });
+
+  it("reads the pending index with one Scan when it holds no more than one page", async () => {
+    // Prepare
+    const { store, operations } = await recordedStore();
+    const idle = await store.listPending("2024-05-01T11:00:00.000Z", 10);
+    const idleOperations = operations();
+    for (let index = 0; index < 40; index += 1) await store.put(storedRecord(`clip-${index}.mp4`), null);
+    operations();
+
+    // Act
+    const pending = await store.listPending("2024-05-01T11:00:00.000Z", 100);
+
+    // Assert
+    expect(idle).toEqual([]);
+    expect(idleOperations).toEqual(["Scan"]);
+    expect(pending).toHaveLength(40);
+    expect(operations()).toEqual(["Scan", "BatchGetItem"]);
+  });
+
+  it("queries each shard, oldest first, when one Scan page does not hold the whole pending index", async () => {
+    // Prepare: four 300 KB items fill more than a 1 MB page.
+    const { store, operations } = await recordedStore(4);
+    const filler = "x".repeat(300_000);
+    for (let index = 3; index >= 0; index -= 1) {
+      const updatedAt = `2024-05-01T10:00:0${index}.000Z`;
+      await store.put(storedRecord(`big-${index}.mp4`, { updatedAt, clientMetadata: { filler } }), null);
+    }
+    operations();
+
+    // Act
+    const pending = await store.listPending("2024-05-01T11:00:00.000Z", 3);
+
+    // Assert
+    expect(pending.map((record) => record.key)).toEqual(["big-0.mp4", "big-1.mp4", "big-2.mp4"]);
+    expect(operations().filter((operation) => operation !== "BatchGetItem")).toEqual([
+      "Scan",
+      "Query",
+      "Query",
+      "Query",
+      "Query",
+    ]);
   });
 
   it("moves a 5 MB clientMetadata of per-frame embeddings to S3 and reads it back unchanged", async () => {
