@@ -1,9 +1,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { createMemoryByteSource } from "../../packages/core/src/bytes/byte-source";
-import { objectUrlFor } from "../../packages/core/src/keys/object-url";
-import { deriveRecord } from "../../packages/core/src/records/derive";
 import type { SluiceRecord } from "../../packages/core/src/records/record";
+import { deriveFileRecord } from "../helpers/derive-file";
 import {
   expectedAudio,
   expectedDicom,
@@ -21,16 +19,9 @@ import {
 // assumption the probe did not check fails here as a wrong number.
 const fixtures = listProbeFixtures();
 
-async function recordOf(name: string): Promise<SluiceRecord> {
-  return deriveRecord({
-    ref: { bucket: "b", key: name, objectUrl: objectUrlFor({ bucket: "b", region: "eu-west-1", key: name }) },
-    source: createMemoryByteSource(new Uint8Array(readFileSync(probeMediaPath(name)))),
-    sidecars: [],
-    defaults: [],
-    schema: null,
-    suffixes: [".metadata.json"],
+function recordOf(name: string): Promise<SluiceRecord> {
+  return deriveFileRecord(name, new Uint8Array(readFileSync(probeMediaPath(name))), {
     emitTextPdfMetadata: true,
-    now: "2026-01-01T00:00:00.000Z",
   });
 }
 

@@ -1,9 +1,7 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { basename, join, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
-import { createMemoryByteSource } from "../../../packages/core/src/bytes/byte-source";
-import { objectUrlFor } from "../../../packages/core/src/keys/object-url";
-import { deriveRecord } from "../../../packages/core/src/records/derive";
+import { deriveFileRecord } from "../../helpers/derive-file";
 
 // test/fixtures/readers.sh asked each fixture's own standard reader (ffprobe, identify, pdfinfo,
 // dcmdump) whether it opens the file; the verdicts are committed so that `npm test` needs no tools.
@@ -32,18 +30,8 @@ const opened = verdicts
   .filter((v) => v.opens && !INDEXES.includes(v.file))
   .map((v) => [v.file, v.reader] as const);
 
-async function recordOf(file: string) {
-  const key = basename(file);
-  return deriveRecord({
-    ref: { bucket: "b", key, objectUrl: objectUrlFor({ bucket: "b", region: "eu-west-1", key }) },
-    source: createMemoryByteSource(new Uint8Array(readFileSync(join(FIXTURES, file)))),
-    sidecars: [],
-    defaults: [],
-    schema: null,
-    suffixes: [".metadata.json"],
-    emitTextPdfMetadata: false,
-    now: "2026-01-01T00:00:00.000Z",
-  });
+function recordOf(file: string) {
+  return deriveFileRecord(basename(file), new Uint8Array(readFileSync(join(FIXTURES, file))));
 }
 
 describe("readers.tsv", () => {

@@ -34,16 +34,17 @@ export async function openAndDerive(
   settings: DeriveSettings,
 ): Promise<{ record: SluiceRecord; read: ReadStats }> {
   const object = await around.openObject(ref.key);
-  const sidecars: (MetadataFile & { suffix: string })[] = [];
-  for (const { key, suffix } of around.sidecars) {
-    const source = await around.openMetadata(key);
-    if (source) sidecars.push({ key, suffix, source });
-  }
-  const defaults: MetadataFile[] = [];
-  for (const key of around.defaults) {
-    const source = await around.openMetadata(key);
-    if (source) defaults.push({ key, source });
-  }
+  // The metadata files are independent reads: asked at once, in their order.
+  const [sidecars, defaults] = await Promise.all([
+    Promise.all(
+      around.sidecars.map(async ({ key, suffix }) => ({
+        key,
+        suffix,
+        source: await around.openMetadata(key),
+      })),
+    ),
+    Promise.all(around.defaults.map(async (key) => ({ key, source: await around.openMetadata(key) }))),
+  ]);
   // One cache per object: typing and probing share reads, and no byte is fetched twice.
   const source = createCachingByteSource(object);
   const record = await deriveRecord({
@@ -55,8 +56,10 @@ export async function openAndDerive(
       contentType: object.contentType,
     },
     source,
-    sidecars,
-    defaults,
+    sidecars: sidecars.flatMap((f): (MetadataFile & { suffix: string })[] =>
+      f.source ? [{ ...f, source: f.source }] : [],
+    ),
+    defaults: defaults.flatMap((f): MetadataFile[] => (f.source ? [{ ...f, source: f.source }] : [])),
   });
   return { record, read: source.stats };
 }

@@ -229,7 +229,7 @@ describe("probeAudio", () => {
     "pcm-s16-44.1k-stereo.wav",
     "aiff-s16be-22k-stereo.aiff",
   ])(
-    "keeps %s cut at 60 %% (ffprobe opens it) with its rate and channels, no duration and a media-truncated warning",
+    "keeps %s cut to 60 percent (ffprobe opens it) with its rate and channels, no duration and a media-truncated warning",
     async (name) => {
       const bytes = fixtureBytes(name);
       const whole = await probeAudio(cached(bytes), DEFAULT_PROBE_SETTINGS);
